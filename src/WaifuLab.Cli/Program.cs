@@ -1,0 +1,9 @@
+using System.CommandLine;
+using WaifuLab.Cli;
+using WaifuLab.Cli.Commands;
+
+var root = new RootCommand("WaifuLab: GANs that draw anime faces, on TorchSharp.")
+{
+    InfoCommand.Create(),
+};
+return CliErrors.Run(root, args);

@@ -1,0 +1,99 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace WaifuLab.Backend;
+
+/// <summary>
+/// Loads TorchSharp's native backend once per process (applying <see cref="LibStdCxxCompat"/> where the host
+/// needs it), turns a load failure into one clear error, and picks the device and thread count.
+/// Every WaifuLab entry point that touches tensors calls <see cref="EnsureLoaded"/> first.
+/// </summary>
+public static class TorchBackend
+{
+    const string NativeName = "libLibTorchSharp.so";
+    static readonly Lazy<LoadReport> _load = new(LoadOnce, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>What happened when the backend was loaded.</summary>
+    public sealed record LoadReport(string? NativeLibrary, LibStdCxxCompat.Outcome Compat, bool CudaAvailable);
+
+    /// <summary>Loads the native backend (once); throws <see cref="TorchBackendException"/> with a usable message on failure.</summary>
+    public static LoadReport EnsureLoaded() => _load.Value;
+
+    /// <summary>Resolves <see cref="ComputeDevice.Auto"/> to CUDA when available, else CPU.</summary>
+    public static torch.Device Resolve(ComputeDevice device)
+    {
+        var report = EnsureLoaded();
+        return device switch
+        {
+            ComputeDevice.Cpu => torch.CPU,
+            ComputeDevice.Cuda when !report.CudaAvailable => throw new TorchBackendException(
+                "CUDA was requested but is not available: this build uses the CPU backend or no NVIDIA GPU/driver was found. " +
+                "Build with -p:WaifuLabBackend=cuda on a machine with CUDA (see environment.md), or use --device cpu."),
+            ComputeDevice.Cuda => torch.CUDA,
+            _ => report.CudaAvailable ? torch.CUDA : torch.CPU,
+        };
+    }
+
+    /// <summary>Sets the number of intra-op CPU threads (0 keeps libtorch's default: one per core).</summary>
+    public static void SetThreads(int threads)
+    {
+        if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be 0 (default) or positive");
+        EnsureLoaded();
+        if (threads > 0) torch.set_num_threads(threads);
+    }
+
+    /// <summary>The folders where the runtime looks for TorchSharp's native library, app folder first.</summary>
+    internal static IEnumerable<string> CandidatePaths()
+    {
+        var rid = RuntimeInformation.RuntimeIdentifier;
+        var dirs = new[] { Path.GetDirectoryName(typeof(torch).Assembly.Location), AppContext.BaseDirectory }
+            .Where(d => !string.IsNullOrEmpty(d)).Distinct();
+        foreach (var d in dirs)
+        {
+            yield return Path.Combine(d!, NativeName);
+            yield return Path.Combine(d!, "runtimes", rid, "native", NativeName);
+        }
+    }
+
+    static LoadReport LoadOnce()
+    {
+        string? path = OperatingSystem.IsLinux() ? CandidatePaths().FirstOrDefault(File.Exists) : null;
+        var compat = LibStdCxxCompat.Outcome.NotNeeded;
+        if (path is not null)
+        {
+            try { compat = LibStdCxxCompat.Apply(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new TorchBackendException(
+                    $"Could not apply the libstdc++ compatibility fix to {path}: {e.Message}. " +
+                    "Make the build output folder writable (or rebuild), then run again.", e);
+            }
+            // Load it ourselves first: dlopen's own error names the real cause, whereas TorchSharp's fallback
+            // says a package reference is missing and copies ~500 MB of natives before failing.
+            if (!NativeLibrary.TryLoad(path, out _))
+            {
+                string reason;
+                try { NativeLibrary.Load(path); reason = "unknown"; }
+                catch (DllNotFoundException e) { reason = e.Message; }
+                throw new TorchBackendException(
+                    $"TorchSharp's native library {path} failed to load: {reason}\n" +
+                    "Check that the machine is x86-64 Linux with glibc 2.28 or newer, rebuild with 'dotnet build', " +
+                    "and see environment.md (Troubleshooting).");
+            }
+        }
+        try
+        {
+            bool cuda = torch.cuda.is_available();
+            return new LoadReport(path, compat, cuda);
+        }
+        catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)
+        {
+            throw new TorchBackendException(
+                "TorchSharp's native backend did not load" + (path is null ? $" ({NativeName} was not found next to TorchSharp.dll)" : "") +
+                $": {Innermost(e).Message}\nRebuild with 'dotnet build' so that the libtorch package's natives are copied " +
+                "to the output folder; for CUDA build with -p:WaifuLabBackend=cuda. See environment.md.", e);
+        }
+    }
+
+    static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+}
