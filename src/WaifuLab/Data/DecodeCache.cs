@@ -6,7 +6,7 @@ namespace WaifuLab.Data;
 /// <summary>
 /// On-disk cache of decoded pixels for one (size, file list) pair, so a second load skips decoding. Layout: magic,
 /// format version, size, count, the 32-byte key; then per file one flag byte (1 decoded, 0 corrupt) and size*size*3
-/// RGB bytes; then a SHA-256 of everything before it. The key hashes the size and each file's relative path, length
+/// planar RGB bytes; then a SHA-256 of everything before it. The key hashes the size and each file's relative path, length
 /// and modification time, so any added, removed or edited image makes a new key: a stale cache is simply not found.
 /// A cache whose length or checksum is wrong is ignored (and then replaced). Written to a temporary file and moved
 /// into place, so a crash never leaves a half-written cache under the real name.
@@ -14,7 +14,7 @@ namespace WaifuLab.Data;
 internal static class DecodeCache
 {
     // Bump when the decoder's output changes (crop, filters), so caches of the old pixels are not reused.
-    const int FormatVersion = 1;
+    const int FormatVersion = 2;
     static readonly byte[] Magic = "WLDC"u8.ToArray();
     const int HeaderBytes = 4 + 4 + 4 + 4 + 32;
 

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace WaifuLab.Data;
 
 /// <summary>
-/// Gathers decoded 8-bit RGB (HWC) images into one float32 (N,3,S,S) tensor in [-1,1], converting in chunks so no
+/// Gathers decoded 8-bit planar RGB (CHW) images into one float32 (N,3,S,S) tensor in [-1,1], converting in chunks so no
 /// managed array ever holds the whole dataset (60k images at 128 px would not fit in one .NET array).
 /// </summary>
 internal sealed class PixelAccumulator : IDisposable
@@ -35,10 +35,12 @@ internal sealed class PixelAccumulator : IDisposable
     {
         if (_inChunk == 0) return;
         using var scope = NewDisposeScope();
-        var bytes = tensor(_chunk, [ChunkImages, _size, _size, 3]).narrow(0, 0, _inChunk);
-        // Same mapping as TensorImage.FromBitmap: 0 -> -1, 255 -> 1, so 8-bit pixels round-trip exactly.
-        var chw = bytes.permute(0, 3, 1, 2).to(float32).div_(127.5).sub_(1);
-        _images!.narrow(0, Count, _inChunk).copy_(chw);
+        var bytes = tensor(_chunk, [ChunkImages, 3, _size, _size]).narrow(0, 0, _inChunk);
+        // Same mapping as TensorImage.FromBitmap: 0 -> -1, 255 -> 1, so 8-bit pixels round-trip exactly. In place on
+        // the contiguous destination: the cheapest way through (a strided permute here cost ~40% more).
+        var target = _images!.narrow(0, Count, _inChunk);
+        target.copy_(bytes);
+        target.div_(127.5).sub_(1);
         Count += _inChunk;
         _inChunk = 0;
     }

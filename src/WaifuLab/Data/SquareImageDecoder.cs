@@ -3,7 +3,8 @@ using SkiaSharp;
 namespace WaifuLab.Data;
 
 /// <summary>
-/// Decodes one image file to <c>size x size</c> 8-bit RGB (HWC bytes): center-crops to a square, then resizes with
+/// Decodes one image file to <c>size x size</c> 8-bit planar RGB (CHW bytes, the tensor layout, so
+/// loading needs no transpose): center-crops to a square, then resizes with
 /// quality filtering. Large downscales halve with a 2x2 box first (as mipmaps would) so fine detail does not alias;
 /// the last step is cubic. A square image already at the target size is copied exactly. Transparency is composited
 /// onto white. Returns null for a file that does not decode completely (corrupt or truncated).
@@ -41,7 +42,7 @@ internal static class SquareImageDecoder
             }
             var sampling = side == size ? SKSamplingOptions.Default : side > size ? Down : Up;
             using var final = Draw(current is null ? image : null, current, src, size, sampling, first);
-            return ToRgb(final);
+            return ToPlanarRgb(final);
         }
         finally
         {
@@ -84,13 +85,16 @@ internal static class SquareImageDecoder
         return target;
     }
 
-    static byte[] ToRgb(SKBitmap bitmap)
+    static byte[] ToPlanarRgb(SKBitmap bitmap)
     {
         var rgba = bitmap.GetPixelSpan();
-        var rgb = new byte[bitmap.Width * bitmap.Height * 3];
-        for (int i = 0, j = 0; j < rgb.Length; i += 4, j += 3)
+        int plane = bitmap.Width * bitmap.Height;
+        var rgb = new byte[plane * 3];
+        for (int i = 0; i < plane; i++)
         {
-            rgb[j] = rgba[i]; rgb[j + 1] = rgba[i + 1]; rgb[j + 2] = rgba[i + 2];
+            rgb[i] = rgba[4 * i];
+            rgb[plane + i] = rgba[4 * i + 1];
+            rgb[2 * plane + i] = rgba[4 * i + 2];
         }
         return rgb;
     }

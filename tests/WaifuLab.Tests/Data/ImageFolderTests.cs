@@ -50,6 +50,28 @@ public class ImageFolderTests
     }
 
     [Fact]
+    public void Large_downscales_filter_fine_detail_instead_of_aliasing()
+    {
+        var folder = new TestFolder();
+        // One-pixel black and white stripes: sampled naively they alias to solid black or white; filtered they are grey.
+        folder.Png("stripes.png", 64, 64, (x, _) => x % 2 == 0 ? SKColors.Black : SKColors.White);
+        // A big JPEG goes through the decoder's reduced-scale path.
+        var jpeg = folder.PathOf("big.jpg");
+        using (var bitmap = new SKBitmap(new SKImageInfo(256, 192, SKColorType.Rgba8888, SKAlphaType.Opaque)))
+        {
+            bitmap.Erase(new SKColor(200, 40, 120));
+            using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 95);
+            File.WriteAllBytes(jpeg, data.ToArray());
+        }
+        using var result = ImageFolder.Load(folder.Root, 8, NoCache);
+        Assert.Equal(["big.jpg", "stripes.png"], result.Files);
+        Assert.InRange(result.Dataset.Images[1].abs().max().item<float>(), 0f, 0.1f);
+        float[] expected = [200 / 127.5f - 1, 40 / 127.5f - 1, 120 / 127.5f - 1];
+        for (int c = 0; c < 3; c++)
+            Assert.InRange(result.Dataset.Images[0, c].mean().item<float>(), expected[c] - 0.05f, expected[c] + 0.05f);
+    }
+
+    [Fact]
     public void Non_square_images_are_center_cropped()
     {
         var folder = new TestFolder();
