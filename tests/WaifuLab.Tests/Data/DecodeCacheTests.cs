@@ -94,6 +94,40 @@ public class DecodeCacheTests
         Assert.StartsWith(elsewhere, placed.Report.CacheFile);
     }
 
+    [Fact]
+    public void An_unwritable_cache_is_reported_and_the_load_goes_on()
+    {
+        var folder = Folder();
+        var blocker = folder.Text("blocker.txt", "a file where the cache folder would go");
+        using var result = ImageFolder.Load(folder.Root, 8, new ImageFolderOptions { CacheDir = Path.Combine(blocker, "cache") });
+        Assert.Equal(CacheOutcome.WriteFailed, result.Report.Cache);
+        Assert.Contains("could not write the cache", result.Report.CacheNote);
+        Assert.Null(result.Report.CacheFile);
+        Assert.Equal(4, result.Dataset.Count);
+    }
+
+    [Fact]
+    public void Progress_counts_up_to_the_images_and_cancellation_stops_the_load()
+    {
+        var folder = Folder();
+        var seen = new List<int>();
+        using (ImageFolder.Load(folder.Root, 8, progress: new Recorder(seen))) { }
+        Assert.Equal(5, seen[^1]);
+        seen.Clear();
+        using (ImageFolder.Load(folder.Root, 8, progress: new Recorder(seen))) { }
+        Assert.Equal(5, seen[^1]);
+
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => ImageFolder.Load(folder.Root, 8, ct: cancelled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => ImageFolder.Load(folder.Root, 8, new ImageFolderOptions { UseCache = false }, ct: cancelled.Token));
+    }
+
+    sealed class Recorder(List<int> seen) : IProgress<int>
+    {
+        public void Report(int value) => seen.Add(value);
+    }
+
     static bool Same(TorchSharp.torch.Tensor a, TorchSharp.torch.Tensor b) =>
         a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 }
