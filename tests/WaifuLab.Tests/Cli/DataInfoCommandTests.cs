@@ -41,5 +41,11 @@ public class DataInfoCommandTests
         var (_, plain) = Run("data", "info", folder.Root, "--size", "8", "--no-labels", "--no-cache");
         Assert.Contains("labels     none", plain);
         Assert.Contains("cache      disabled", plain);
+
+        folder.Text("labels.csv", "file,hair\na.png,pink\n");
+        var error = Assert.Throws<WaifuLab.Data.LabelFileException>(() => Run("data", "info", folder.Root, "--size", "8"));
+        Assert.True(CliErrors.IsUserFacing(error), "reported as a one-line error, not a stack trace");
+        var (_, dropped) = Run("data", "info", folder.Root, "--size", "8", "--drop-unlabelled");
+        Assert.Contains("4 found, 1 loaded, 0 corrupt, 3 unlabelled", dropped);
     }
 }

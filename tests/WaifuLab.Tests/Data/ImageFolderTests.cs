@@ -16,6 +16,8 @@ public class ImageFolderTests
         folder.Solid("a.png", 8, new SKColor(0, 255, 0));
         folder.Solid("sub/c.PNG", 8, SKColors.Blue);
         folder.Text("notes.txt", "not an image");
+        folder.Solid(".thumbnails/t.png", 8, SKColors.White); // hidden folders (caches, thumbnails) are not data
+        folder.Solid(".hidden.png", 8, SKColors.White);
 
         using var result = ImageFolder.Load(folder.Root, 8, NoCache);
         Assert.Equal(["a.png", "b.png", "sub/c.PNG"], result.Files);
