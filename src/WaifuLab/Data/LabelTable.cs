@@ -41,6 +41,8 @@ public sealed class LabelTable
         if (!records.MoveNext())
             throw new LabelFileException(path, null, null, "the file is empty; it needs a header 'file,<attribute>,...' and one row per image");
         var (headerLine, header) = records.Current;
+        // A byte-order mark survives a TextReader that is not a StreamReader (and spreadsheet exports write one).
+        if (header.Count > 0) header[0] = header[0].TrimStart('\uFEFF').Trim();
         if (header.Count == 0 || !string.Equals(header[0], "file", StringComparison.OrdinalIgnoreCase))
             throw new LabelFileException(path, headerLine, null,
                 $"the first column must be 'file' (the image's path relative to the folder), found '{(header.Count > 0 ? header[0] : "")}'");

@@ -30,7 +30,7 @@ internal static class SquareImageDecoder
         {
             // Exact copy when no resampling is needed; otherwise halve while at least twice too big, then one cubic step.
             bool first = true;
-            while (side / 2 >= size && side != size)
+            while (side >= 2 * size)
             {
                 int half = side / 2;
                 var next = Draw(current is null ? image : null, current, src, half, Box, first);

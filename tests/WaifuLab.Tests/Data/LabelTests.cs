@@ -85,6 +85,23 @@ public class LabelTests
         Assert.Equal(["7", "x", "y"], schema["tag"].Values);
     }
 
+    [Fact]
+    public void Csv_quotes_escapes_line_breaks_and_windows_paths_are_read()
+    {
+        var table = LabelTable.Parse(new StringReader(
+            "\uFEFFfile , note\r\n" +
+            "\"sub\\a.png\",\"say \"\"hi\"\"\nthere\"\r\n" +
+            "\r\n" +
+            "./b.png,  plain  \n"), "q.csv");
+        Assert.Equal(["note"], table.Columns);
+        Assert.Equal(2, table.Rows.Count);
+        Assert.True(table.TryGetRow("sub/a.png", out var a));
+        Assert.Equal("say \"hi\"\nthere", a.Values["note"]);
+        Assert.Equal(2, a.Line);
+        Assert.True(table.TryGetRow("b.png", out var b));
+        Assert.Equal(("plain", 5), (b.Values["NOTE"], b.Line));
+    }
+
     static string LoadError(string csv, LabelSchema? schema = null) =>
         Assert.Throws<LabelFileException>(() => ImageFolder.Load(Labelled(csv).Root, 4, NoCache with { Schema = schema })).Message;
 
