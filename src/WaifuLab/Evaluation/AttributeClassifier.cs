@@ -117,8 +117,13 @@ public sealed class AttributeClassifier : IDisposable
     }
 
     static readonly object SeedLock = new();
+    const double ContinuousWeight = 12;
 
-    /// <summary>Sum over attributes: cross-entropy per categorical block, squared error per continuous value.</summary>
+    /// <summary>
+    /// Sum over attributes: cross-entropy per categorical block, squared error per continuous value times 12.
+    /// The factor is 1/Var(U(0,1)): always guessing the middle then costs ~1, as guessing at random does under
+    /// cross-entropy (ln K), so continuous attributes are not drowned out by categorical ones.
+    /// </summary>
     static Tensor Loss(LabelSchema schema, Tensor outputs, Tensor targets)
     {
         Tensor? total = null;
@@ -127,7 +132,7 @@ public sealed class AttributeClassifier : IDisposable
         {
             var term = a.Kind == AttributeKind.Categorical
                 ? nn.functional.cross_entropy(outputs.narrow(1, offset, a.Width), targets.narrow(1, offset, a.Width).argmax(1))
-                : nn.functional.mse_loss(outputs.narrow(1, offset, 1), targets.narrow(1, offset, 1));
+                : nn.functional.mse_loss(outputs.narrow(1, offset, 1), targets.narrow(1, offset, 1)) * ContinuousWeight;
             total = total is null ? term : total + term;
             offset += a.Width;
         }
