@@ -73,6 +73,9 @@ public sealed class AttributeClassifier : IDisposable
             using var heldOutIndex = split.narrow(0, 0, holdOut);
             using var trainIndex = split.narrow(0, holdOut, trainCount);
             using var optimizer = optim.Adam(network.parameters(), lr: options.Lr);
+            // Cosine decay to zero over all steps: the last epochs settle the features instead of jittering.
+            int stepsPerEpoch = (trainCount - 2) / options.BatchSize + 1;
+            var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, options.Epochs * stepsPerEpoch);
             double loss = double.NaN;
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
@@ -96,6 +99,7 @@ public sealed class AttributeClassifier : IDisposable
                     optimizer.zero_grad();
                     batchLoss.backward();
                     optimizer.step();
+                    schedule.step();
                     sum += batchLoss.item<float>();
                     batches++;
                 }

@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace WaifuLab.Evaluation;
 
 /// <summary>
-/// Four stages (F/8, F/4, F/2, F channels), each a 3x3 conv and a stride-2 3x3 conv with batch norm and leaky
+/// Four stages (F/8, F/4, F/2, F channels), each a stride-2 3x3 conv then a 3x3 conv, with batch norm and leaky
 /// ReLU, then global average pooling to an F-dimensional feature vector and one linear layer whose outputs are
 /// laid out like a condition vector (logits per categorical block, a value per continuous attribute).
 /// </summary>
@@ -21,10 +21,12 @@ internal sealed class AttributeClassifierNetwork : Module<Tensor, Tensor>
         for (int stage = 0; stage < 4; stage++)
         {
             long width = features >> (3 - stage);
-            layers.Add(($"conv{stage}a", Conv2d(input, width, 3, padding: 1, bias: false)));
+            // Downsample first: the 3x3 conv then runs at the lower resolution, half the cost of the other order
+            // (~110 MFLOP per 64 px image forward at F = 256) for the same receptive field.
+            layers.Add(($"conv{stage}a", Conv2d(input, width, 3, stride: 2, padding: 1, bias: false)));
             layers.Add(($"bn{stage}a", BatchNorm2d(width)));
             layers.Add(($"act{stage}a", LeakyReLU(0.2)));
-            layers.Add(($"conv{stage}b", Conv2d(width, width, 3, stride: 2, padding: 1, bias: false)));
+            layers.Add(($"conv{stage}b", Conv2d(width, width, 3, padding: 1, bias: false)));
             layers.Add(($"bn{stage}b", BatchNorm2d(width)));
             layers.Add(($"act{stage}b", LeakyReLU(0.2)));
             input = width;

@@ -15,7 +15,7 @@ namespace WaifuLab.Evaluation;
 /// <param name="FlipAugment">Mirror half the training images at random; right for faces, wrong if an attribute is left/right.</param>
 /// <param name="Device">Where to train and run the network; not part of the cache key.</param>
 public sealed record AttributeClassifierOptions(
-    int Epochs = 6,
+    int Epochs = 5,
     int BatchSize = 64,
     double Lr = 1e-3,
     double HoldOutFraction = 0.1,
