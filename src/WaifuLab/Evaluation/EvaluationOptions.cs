@@ -22,7 +22,7 @@ public sealed record EvaluationOptions(
 {
     internal void Validate()
     {
-        if (Count < 2) throw new ArgumentException($"Count must be at least 2 generated images, got {Count}");
+        if (Count < 4) throw new ArgumentException($"Count must be at least 4 generated images (KID splits them into subsets), got {Count}");
         if (BatchSize < 1) throw new ArgumentException($"BatchSize must be positive, got {BatchSize}");
         if (KidSubsets < 1) throw new ArgumentException($"KidSubsets must be at least 1, got {KidSubsets}");
         if (KidSubsetSize is < 2) throw new ArgumentException($"KidSubsetSize must be at least 2, got {KidSubsetSize}");

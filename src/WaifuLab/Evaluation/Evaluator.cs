@@ -25,8 +25,8 @@ public sealed class Evaluator : IDisposable
         TorchBackend.EnsureLoaded();
         if (real.Size != classifier.ImageSize)
             throw new ArgumentException($"the real images are {real.Size} px but the classifier reads {classifier.ImageSize} px; use a classifier trained at {real.Size} px");
-        if (real.Count < 4)
-            throw new ArgumentException($"the real set {real.Source} holds {real.Count} images; an evaluation needs at least 4 (two halves for the floor)");
+        if (real.Count < 8)
+            throw new ArgumentException($"the real set {real.Source} holds {real.Count} images; an evaluation needs at least 8 (two halves for the floor, each split again by KID)");
         this.classifier = classifier;
         this.real = real;
     }

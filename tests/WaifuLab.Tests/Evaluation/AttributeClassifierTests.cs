@@ -127,8 +127,11 @@ public class AttributeClassifierTests(ToyClassifierFixture toy, ITestOutputHelpe
         {
             using var data = ToySquares.Make(64, seed: 5);
             var options = new AttributeClassifierOptions(Epochs: 1, BatchSize: 16, Features: 16, Device: ComputeDevice.Cpu);
-            var first = ClassifierCache.GetOrTrain(data, ToySquares.Schema, dir.FullName, options);
-            var second = ClassifierCache.GetOrTrain(data, ToySquares.Schema, dir.FullName, options);
+            var epochs = new EpochLog();
+            var first = ClassifierCache.GetOrTrain(data, ToySquares.Schema, dir.FullName, options, epochs);
+            Assert.Single(epochs.Seen);
+            var second = ClassifierCache.GetOrTrain(data, ToySquares.Schema, dir.FullName, options, epochs);
+            Assert.Single(epochs.Seen);                                  // no training on the second call
             try
             {
                 Assert.True(first.Trained);
@@ -148,6 +151,21 @@ public class AttributeClassifierTests(ToyClassifierFixture toy, ITestOutputHelpe
             Assert.Equal(ClassifierCache.Key(data, ToySquares.Schema, options), ClassifierCache.Key(data, ToySquares.Schema, options with { Device = ComputeDevice.Auto }));
         }
         finally { dir.Delete(true); }
+    }
+
+    sealed class EpochLog : IProgress<ClassifierEpoch>
+    {
+        public List<ClassifierEpoch> Seen { get; } = [];
+        public void Report(ClassifierEpoch value) => Seen.Add(value);
+    }
+
+    [Fact]
+    public void Training_can_be_cancelled()
+    {
+        using var data = ToySquares.Make(32, seed: 7);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => AttributeClassifier.Train(data, ToySquares.Schema, new AttributeClassifierOptions(Epochs: 1, Features: 8, Device: ComputeDevice.Cpu), ct: cts.Token));
     }
 
     [Fact]
