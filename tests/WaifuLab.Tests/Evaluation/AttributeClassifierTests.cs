@@ -195,6 +195,12 @@ public class AttributeClassifierTests(ToyClassifierFixture toy, ITestOutputHelpe
         var report = evaluator.Evaluate(few);
         Assert.Contains(report.Warnings, w => w.Contains("unreliable") && w.Contains("64"));
         Assert.Contains("warning:", report.ToString());
+
+        // More generated images than half the real set: the floor uses smaller halves and says so.
+        using var many = ToySquares.Make(500, seed: 9);
+        var large = evaluator.Evaluate(many.Images, new EvaluationOptions(KidSubsets: 2));
+        Assert.Equal(400, large.FloorCount);
+        Assert.Contains(large.Warnings, w => w.Contains("halves of 400"));
     }
 
     [Fact]

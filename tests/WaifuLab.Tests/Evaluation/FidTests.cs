@@ -73,6 +73,18 @@ public class FidTests
     }
 
     [Fact]
+    public void Fid_stays_finite_and_non_negative_when_samples_are_fewer_than_dimensions()
+    {
+        // 20 samples in 64 dimensions: both covariances are singular (rank 19), where a general sqrtm goes complex.
+        var g = new Generator(12);
+        using var a = randn(20, 64, generator: g);
+        using var b = randn(20, 64, generator: g) + 0.3;
+        double fid = Fid.Compute(a, b);
+        Assert.True(double.IsFinite(fid) && fid > 0, $"FID {fid}");
+        Assert.True(Fid.Compute(a, b) > Fid.Compute(a, a));
+    }
+
+    [Fact]
     public void Mismatched_dimensions_and_too_few_samples_are_refused()
     {
         using var a = randn(10, 4);
