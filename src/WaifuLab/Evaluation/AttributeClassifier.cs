@@ -82,7 +82,8 @@ public sealed class AttributeClassifier : IDisposable
                 network.train();
                 double sum = 0;
                 int batches = 0;
-                using var order = trainIndex.index_select(0, randperm(trainCount, generator: generator));
+                using var shuffle = randperm(trainCount, generator: generator);
+                using var order = trainIndex.index_select(0, shuffle);
                 for (int start = 0; start + 2 <= trainCount; start += options.BatchSize)
                 {
                     ct.ThrowIfCancellationRequested();

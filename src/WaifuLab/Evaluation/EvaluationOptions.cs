@@ -20,6 +20,13 @@ public sealed record EvaluationOptions(
     int K = 3,
     int Seed = 0)
 {
+    /// <summary>For scoring during training every few epochs on a CPU: 500 samples (above the 256 feature
+    /// dimensions, so FID is defined, but biased: compare its trend within a run; KID is the steadier figure).</summary>
+    public static EvaluationOptions DuringTraining => new(Count: 500, KidSubsets: 5);
+
+    /// <summary>For final numbers: 5,000 samples with precision/recall.</summary>
+    public static EvaluationOptions Final => new(Count: 5000, PrecisionRecall: true);
+
     internal void Validate()
     {
         if (Count < 4) throw new ArgumentException($"Count must be at least 4 generated images (KID splits them into subsets), got {Count}");
