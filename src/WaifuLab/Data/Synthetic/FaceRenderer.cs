@@ -14,7 +14,7 @@ public static class FaceRenderer
     public const int MinSize = 32, MaxSize = 256;
 
     // Eye centres; the right eye is the left one mirrored about x = 50.
-    private const float EyeX = 38.5f, EyeY = 55f, MouthY = 71.5f;
+    private const float EyeX = 37.5f, EyeY = 56.5f, EyeScale = 1.3f, MouthY = 71f;
 
     private static SKPath P(string svg) => SKPath.ParseSvgPathData(svg) ?? throw new InvalidOperationException($"bad path {svg}");
 
@@ -25,21 +25,22 @@ public static class FaceRenderer
     private static readonly SKPath Body = P("M14,104 C16,92 30,87 40,86 L60,86 C70,87 84,92 86,104 Z");
     private static readonly SKPath Collar = P("M38,86 L50,100 L62,86 L58,86 L50,95 L42,86 Z");
     private static readonly SKPath Neck = P("M43,70 L43,89 Q50,93 57,89 L57,70 Z");
-    private static readonly SKPath Face = P("M26,44 C26,60 31,69 40,77 Q50,85 60,77 C69,69 74,60 74,44 C74,22 26,22 26,44 Z");
+    private static readonly SKPath Face = P("M24,44 C24,61 30,70 39,77 Q50,84 61,77 C70,70 76,61 76,44 C76,20 24,20 24,44 Z");
     private static readonly SKPath Fringe = P(
         "M22,52 C17,26 33,12 50,12 C67,12 83,26 78,52 " +
-        "Q74,44 70,42 Q70,48 68,50 Q66,40 61,34 Q60,42 56,47 Q54,38 50,32 Q47,40 44,47 Q41,39 38,34 Q35,42 32,50 Q30,46 30,42 Q26,44 22,52 Z");
-    private static readonly SKPath LockShort = P("M26,36 C21,48 20,62 23,78 C26,68 29,58 33,46 Z");
-    private static readonly SKPath LockLong = P("M26,36 C18,54 19,80 17,100 C21,96 24,92 25,84 C25,68 28,56 33,46 Z");
+        "Q74,44 71,40 Q71,46 69,48 Q66,39 61,33 Q60,41 56,46 Q54,37 50,31 Q47,39 44,46 Q41,38 38,33 Q34,41 31,48 Q29,45 29,40 Q26,44 22,52 Z");
+    private static readonly SKPath LockShort = P("M25,36 C19,48 18,64 21,80 C25,70 28,58 32,46 Z");
+    private static readonly SKPath LockLong = P("M25,36 C16,54 18,80 16,100 C20,96 23,92 24,84 C24,68 27,56 32,46 Z");
+    private static readonly SKPath Strands = P("M38,33 Q39,26 42,20 M50,31 Q50,24 51,17 M61,33 Q61,26 58,20 M29,40 Q29,34 31,30 M71,40 Q71,34 69,30");
     private static readonly SKPath HairShine = P("M30,27 Q50,16 70,27");
     private static readonly SKPath Sclera = P("M-6.5,-3 C-4,-7 4,-7.5 6.5,-4.5 L6,4.5 C3,7 -3,7 -6,4 Z");
     private static readonly SKPath UpperLid = P("M-8.5,-0.5 C-5.5,-8.5 4,-9.5 7.5,-4.5 L6.5,-3.2 C3,-7.2 -4,-6.8 -6.8,-2 Z");
     private static readonly SKPath LowerLid = P("M-4.5,5.6 Q0,7 4.5,5.2");
     private static readonly SKPath Brow = P("M-7,-12 Q-1,-15.5 6,-13.5");
-    private static readonly SKPath Nose = P("M50.6,63.4 L49.4,65.8");
+    private static readonly SKPath Nose = P("M50.6,64.4 L49.4,66.4");
     private static readonly SKPath BowLoop = P("M0,0 C-5,-9 -14,-8 -13,0 C-12,7 -5,5 0,0 Z");
     private static readonly SKPath BowTail = P("M-1,1 L-6,11 L-2.5,10 L0,13 L1.5,2 Z");
-    private static readonly SKPath HatCrown = P("M30,21 C29,3 71,3 70,21 Z");
+    private static readonly SKPath HatCrown = P("M28,24 C27,1 73,1 72,24 Q50,29 28,24 Z");
 
     /// <summary>Renders one face as an opaque size x size bitmap.</summary>
     public static SKBitmap Render(FaceAttributes face, FaceNuisance nuisance, int size)
@@ -121,7 +122,14 @@ public static class FaceRenderer
         // Hair over the face: side locks, fringe, the shine band on top.
         if (face.Style != HairStyle.Long)
             Mirrored(() => FillStroke(LockShort, hair, hairLine, 0.8f));
+        // The fringe casts a shadow on the forehead, which is what makes it read as hair over the face.
+        canvas.Save();
+        canvas.ClipPath(Face, antialias: true);
+        canvas.Translate(0, 2.2f);
+        Fill(Fringe, skinShadow);
+        canvas.Restore();
         FillStroke(Fringe, hair, hairLine, 0.9f);
+        Stroke(Strands, hairLine.WithAlpha(150), 0.7f);
         line.Color = hairShine.WithAlpha(200);
         line.StrokeWidth = 2.6f;
         canvas.DrawPath(HairShine, line);
@@ -139,7 +147,7 @@ public static class FaceRenderer
         Mirrored(() =>
         {
             canvas.Save();
-            canvas.Translate(EyeX, EyeY);
+            canvas.Translate(EyeX, EyeY + 2);
             Stroke(Brow, hairLine, 1.2f);
             canvas.Restore();
         });
@@ -160,6 +168,7 @@ public static class FaceRenderer
             canvas.Save();
             if (side == 1) { canvas.Translate(100, 0); canvas.Scale(-1, 1); }
             canvas.Translate(EyeX, EyeY);
+            canvas.Scale(EyeScale);
             fill.Color = SKColors.White;
             canvas.DrawPath(Sclera, fill);
             canvas.Save();
@@ -189,8 +198,8 @@ public static class FaceRenderer
         fill.Color = SKColors.White;
         foreach (float x in new[] { EyeX, 100 - EyeX })
         {
-            canvas.DrawCircle(x - 1.6f, EyeY - 1.8f, 1.7f, fill);
-            canvas.DrawCircle(x + 2f, EyeY + 3.4f, 0.8f, fill);
+            canvas.DrawCircle(x - 2f, EyeY - 2.3f, 2.2f, fill);
+            canvas.DrawCircle(x + 2.6f, EyeY + 4.4f, 1f, fill);
         }
     }
 
@@ -199,11 +208,11 @@ public static class FaceRenderer
         fill.Color = new SKColor(255, 96, 120, 150);
         line.Color = new SKColor(225, 70, 95, 200);
         line.StrokeWidth = 0.6f;
-        foreach (float x in new[] { 35.5f, 64.5f })
+        foreach (float x in new[] { 33.5f, 66.5f })
         {
-            canvas.DrawOval(x, 64.5f, 6f, 2.8f, fill);
+            canvas.DrawOval(x, 67f, 6f, 2.8f, fill);
             for (int k = -1; k <= 1; k++)
-                canvas.DrawLine(x + k * 2.6f + 0.8f, 63f, x + k * 2.6f - 0.8f, 66f, line);
+                canvas.DrawLine(x + k * 2.6f + 0.8f, 65.5f, x + k * 2.6f - 0.8f, 68.5f, line);
         }
     }
 
@@ -211,7 +220,7 @@ public static class FaceRenderer
     private static void DrawMouth(SKCanvas canvas, SKPaint fill, SKPaint line, double opening, SKColor skinLine)
     {
         float m = (float)Math.Clamp(opening, 0, 1);
-        float half = 2.8f + 1.8f * m, depth = 0.6f + 8f * m;
+        float half = 2.8f + 1.8f * m, depth = 0.6f + 7f * m;
         if (m < 0.08f)
         {
             using var smile = P(FormattableString.Invariant($"M{50 - half},{MouthY} Q50,{MouthY + 1.6f} {50 + half},{MouthY}"));
@@ -242,21 +251,20 @@ public static class FaceRenderer
         fill.Color = new SKColor(255, 255, 255, 40);
         foreach (float x in new[] { EyeX, 100 - EyeX })
         {
-            var rect = new SKRect(x - 9.3f, EyeY - 7.5f, x + 9.3f, EyeY + 7.5f);
-            canvas.DrawRoundRect(rect, 3.5f, 3.5f, fill);
-            canvas.DrawRoundRect(rect, 3.5f, 3.5f, line);
+            var rect = new SKRect(x - 11f, EyeY - 9f, x + 11f, EyeY + 9f);
+            canvas.DrawRoundRect(rect, 4.5f, 4.5f, fill);
+            canvas.DrawRoundRect(rect, 4.5f, 4.5f, line);
         }
-        canvas.DrawLine(EyeX + 9.3f, EyeY - 2f, 100 - EyeX - 9.3f, EyeY - 2f, line);
-        canvas.DrawLine(EyeX - 9.3f, EyeY - 3f, 26f, EyeY - 4f, line);
-        canvas.DrawLine(100 - EyeX + 9.3f, EyeY - 3f, 74f, EyeY - 4f, line);
+        canvas.DrawLine(EyeX + 11f, EyeY - 3f, 100 - EyeX - 11f, EyeY - 3f, line);
     }
 
     private static void DrawRibbon(SKCanvas canvas, SKPaint fill, SKPaint line, SKColor color, bool onLeft)
     {
         canvas.Save();
         if (onLeft) { canvas.Translate(100, 0); canvas.Scale(-1, 1); }
-        canvas.Translate(67, 19);
+        canvas.Translate(68, 19);
         canvas.RotateDegrees(20);
+        canvas.Scale(1.3f);
         var dark = FacePalette.Mix(color, SKColors.Black, 0.45f);
         fill.Color = FacePalette.Mix(color, SKColors.Black, 0.15f);
         line.Color = dark;
@@ -282,12 +290,15 @@ public static class FaceRenderer
         line.Color = dark;
         line.StrokeWidth = 0.9f;
         fill.Color = FacePalette.Mix(color, SKColors.Black, 0.12f);
-        canvas.DrawOval(50, 22, 33, 6.5f, fill);
-        canvas.DrawOval(50, 22, 33, 6.5f, line);
+        canvas.DrawOval(50, 24, 37, 7.5f, fill);
+        canvas.DrawOval(50, 24, 37, 7.5f, line);
         fill.Color = color;
         canvas.DrawPath(HatCrown, fill);
         canvas.DrawPath(HatCrown, line);
         fill.Color = FacePalette.Distance(band, color) > 4000 ? band : dark;
-        canvas.DrawRect(new SKRect(30.3f, 15.5f, 69.7f, 20.5f), fill);
+        canvas.Save();
+        canvas.ClipPath(HatCrown, antialias: true);
+        canvas.DrawRect(new SKRect(20, 17, 80, 23), fill);
+        canvas.Restore();
     }
 }

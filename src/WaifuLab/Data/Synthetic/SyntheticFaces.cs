@@ -116,6 +116,8 @@ public static class SyntheticFaces
 
     private static PngImage Compose(int size, int rows, int columns, Func<int, int, (FaceAttributes, FaceNuisance)> cell)
     {
+        if (rows < 1 || columns < 1 || rows > 64 || columns > 64)
+            throw new ArgumentException($"a grid needs 1 to 64 rows and columns (got {rows} x {columns})");
         const int pad = 2;
         int w = columns * (size + pad) + pad, h = rows * (size + pad) + pad;
         using var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
