@@ -16,7 +16,14 @@ public static class FaceRenderer
     // Eye centres; the right eye is the left one mirrored about x = 50.
     private const float EyeX = 37.5f, EyeY = 56.5f, EyeScale = 1.3f, MouthY = 71f;
 
-    private static SKPath P(string svg) => SKPath.ParseSvgPathData(svg) ?? throw new InvalidOperationException($"bad path {svg}");
+    private static SKPath P(string svg)
+    {
+        var path = SKPath.ParseSvgPathData(svg) ?? throw new InvalidOperationException($"bad path {svg}");
+        // Skia computes bounds and convexity lazily; do it now, so shared paths are only ever read by the threads drawing them.
+        _ = path.Bounds;
+        _ = path.IsConvex;
+        return path;
+    }
 
     // Shapes that do not depend on the face (shared, only read while drawing).
     private static readonly SKPath BackShort = P("M50,11 C24,11 16,30 17,50 C17,60 19,68 22,73 L78,73 C81,68 83,60 83,50 C84,30 76,11 50,11 Z");
