@@ -39,6 +39,7 @@ public static class FaceRenderer
     private static readonly SKPath LockShort = P("M25,36 C19,48 18,64 21,80 C25,70 28,58 32,46 Z");
     private static readonly SKPath LockLong = P("M25,36 C16,54 18,80 16,100 C20,96 23,92 24,84 C24,68 27,56 32,46 Z");
     private static readonly SKPath Strands = P("M38,33 Q39,26 42,20 M50,31 Q50,24 51,17 M61,33 Q61,26 58,20 M29,40 Q29,34 31,30 M71,40 Q71,34 69,30");
+    private static readonly SKPath AhogePath = P("M49,14 C47,6 53,1 59,2 C54,4 52,8 53,14 Z");
     private static readonly SKPath HairShine = P("M30,27 Q50,16 70,27");
     private static readonly SKPath Sclera = P("M-6.5,-3 C-4,-7 4,-7.5 6.5,-4.5 L6,4.5 C3,7 -3,7 -6,4 Z");
     private static readonly SKPath UpperLid = P("M-8.5,-0.5 C-5.5,-8.5 4,-9.5 7.5,-4.5 L6.5,-3.2 C3,-7.2 -4,-6.8 -6.8,-2 Z");
@@ -122,7 +123,7 @@ public static class FaceRenderer
             Mirrored(() => FillStroke(LockLong, hair, hairLine, 0.8f));
 
         if (face.Blush) DrawBlush(canvas, fill, line);
-        DrawEyes(canvas, fill, line, FacePalette.Scale(FacePalette.Eyes[(int)face.Eyes], n.EyeShade));
+        DrawEyes(canvas, fill, line, FacePalette.Scale(FacePalette.Eyes[(int)face.Eyes], n.EyeShade), EyeScale * n.EyeSize);
         Stroke(Nose, skinLine, 0.8f);
         DrawMouth(canvas, fill, line, face.Mouth, skinLine);
 
@@ -135,8 +136,19 @@ public static class FaceRenderer
         canvas.Translate(0, 2.2f);
         Fill(Fringe, skinShadow);
         canvas.Restore();
-        FillStroke(Fringe, hair, hairLine, 0.9f);
+        // Front hair lit from above: lighter at the crown, the plain colour mid-way, shaded at the strand tips.
+        using (var shade = SKShader.CreateLinearGradient(new SKPoint(0, 12), new SKPoint(0, 50),
+                   [FacePalette.Mix(hair, SKColors.White, 0.12f), hair, hair, FacePalette.Mix(hair, hairShadow, 0.6f)],
+                   [0f, 0.3f, 0.55f, 1f], SKShaderTileMode.Clamp))
+        {
+            fill.Shader = shade;
+            canvas.DrawPath(Fringe, fill);
+            fill.Shader = null;
+        }
+        Stroke(Fringe, hairLine, 0.9f);
         Stroke(Strands, hairLine.WithAlpha(150), 0.7f);
+        if (n.Ahoge && face.Accessory != FaceAccessory.Hat)
+            FillStroke(AhogePath, hair, hairLine, 0.8f);
         line.Color = hairShine.WithAlpha(200);
         line.StrokeWidth = 2.6f;
         canvas.DrawPath(HairShine, line);
@@ -165,7 +177,7 @@ public static class FaceRenderer
         canvas.Restore();
     }
 
-    private static void DrawEyes(SKCanvas canvas, SKPaint fill, SKPaint line, SKColor iris)
+    private static void DrawEyes(SKCanvas canvas, SKPaint fill, SKPaint line, SKColor iris, float scale)
     {
         var lash = new SKColor(46, 26, 34);
         var irisDark = FacePalette.Mix(iris, SKColors.Black, 0.55f);
@@ -175,7 +187,7 @@ public static class FaceRenderer
             canvas.Save();
             if (side == 1) { canvas.Translate(100, 0); canvas.Scale(-1, 1); }
             canvas.Translate(EyeX, EyeY);
-            canvas.Scale(EyeScale);
+            canvas.Scale(scale);
             fill.Color = SKColors.White;
             canvas.DrawPath(Sclera, fill);
             canvas.Save();
@@ -205,8 +217,8 @@ public static class FaceRenderer
         fill.Color = SKColors.White;
         foreach (float x in new[] { EyeX, 100 - EyeX })
         {
-            canvas.DrawCircle(x - 2f, EyeY - 2.3f, 2.2f, fill);
-            canvas.DrawCircle(x + 2.6f, EyeY + 4.4f, 1f, fill);
+            canvas.DrawCircle(x - 1.55f * scale, EyeY - 1.75f * scale, 1.7f * scale, fill);
+            canvas.DrawCircle(x + 2f * scale, EyeY + 3.4f * scale, 0.8f * scale, fill);
         }
     }
 

@@ -51,7 +51,8 @@ public sealed class FaceSampler(int seed)
             OffsetX: U(-4, 4), OffsetY: U(-3, 4), Scale: U(0.92f, 1.05f), Rotation: U(-8, 8),
             Background: background, Clothing: Pick(FacePalette.Clothes), Accent: Contrasting(FacePalette.Accents),
             Frame: Pick(FacePalette.Frames), Skin: Pick(FacePalette.SkinTones),
-            HairShade: U(0.92f, 1.06f), EyeShade: U(0.9f, 1.08f), AccessoryOnLeft: rng.Next(2) == 0);
+            HairShade: U(0.92f, 1.06f), EyeShade: U(0.9f, 1.08f), AccessoryOnLeft: rng.Next(2) == 0,
+            EyeSize: U(0.93f, 1.07f), Ahoge: rng.NextDouble() < 0.3);
     }
 
     /// <summary>A generator private to (seed, index, stream): a SplitMix64 hash of the three, so neighbouring indices are unrelated.</summary>
