@@ -42,7 +42,8 @@ public static class SyntheticFaces
     /// <summary>
     /// Writes <paramref name="count"/> faces of <paramref name="size"/> px into <paramref name="outDir"/> in parallel,
     /// then labels.csv. An existing labels.csv is removed first, so an interrupted run never leaves a folder that
-    /// looks complete. <paramref name="progress"/> receives the number of images written so far.
+    /// looks complete, and face files of an earlier larger run are removed. <paramref name="progress"/> receives the
+    /// number of images written so far.
     /// </summary>
     public static void Generate(string outDir, int count, int size, int seed, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
@@ -65,6 +66,12 @@ public static class SyntheticFaces
             if (progress is not null && (n % step == 0 || n == count)) progress.Report(n);
         });
         cancel.ThrowIfCancellationRequested();
+
+        // Faces left from an earlier, larger run in the same folder would be read as part of this set by a loader
+        // that lists images; only this generator's own file names are touched.
+        var expected = new HashSet<string>(Enumerable.Range(0, count).Select(i => FileName(i, count)));
+        foreach (var stale in Directory.EnumerateFiles(outDir, "face_*.png").Where(f => !expected.Contains(Path.GetFileName(f))).ToList())
+            File.Delete(stale);
 
         var csv = new StringBuilder();
         csv.Append("file,").AppendJoin(',', Schema.Attributes.Select(a => a.Name)).Append('\n');
