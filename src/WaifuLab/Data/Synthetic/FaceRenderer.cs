@@ -224,12 +224,12 @@ public static class FaceRenderer
 
     private static void DrawBlush(SKCanvas canvas, SKPaint fill, SKPaint line)
     {
-        fill.Color = new SKColor(255, 96, 120, 150);
+        fill.Color = new SKColor(255, 92, 120, 180);
         line.Color = new SKColor(225, 70, 95, 200);
         line.StrokeWidth = 0.6f;
         foreach (float x in new[] { 33.5f, 66.5f })
         {
-            canvas.DrawOval(x, 67f, 6f, 2.8f, fill);
+            canvas.DrawOval(x, 67f, 6.5f, 3.2f, fill);
             for (int k = -1; k <= 1; k++)
                 canvas.DrawLine(x + k * 2.6f + 0.8f, 65.5f, x + k * 2.6f - 0.8f, 68.5f, line);
         }

@@ -139,6 +139,33 @@ public class FaceRendererTests
         Assert.True(hat > ribbon, $"hat changed {hat} px, ribbon {ribbon}");
     }
 
+    [Theory]
+    [InlineData("glasses", 20)]
+    [InlineData("blush", 6)]
+    [InlineData("mouth", 4)]
+    [InlineData("eyes", 8)]
+    [InlineData("ribbon", 20)]
+    [InlineData("hat", 40)]
+    [InlineData("long", 20)]
+    [InlineData("twintails", 20)]
+    public void Every_attribute_changes_clearly_visible_pixels_at_32_px(string change, int atLeast)
+    {
+        var other = change switch
+        {
+            "glasses" => Plain with { Glasses = true },
+            "blush" => Plain with { Blush = true },
+            "mouth" => Plain with { Mouth = 1 },
+            "eyes" => Plain with { Eyes = EyeColor.Red },
+            "ribbon" => Plain with { Accessory = FaceAccessory.Ribbon },
+            "hat" => Plain with { Accessory = FaceAccessory.Hat },
+            "long" => Plain with { Style = HairStyle.Long },
+            _ => Plain with { Style = HairStyle.TwinTails },
+        };
+        // Pixels that move by more than 40 of 255 per channel (RGB distance 70), not anti-aliasing noise.
+        int changed = Changed(Pixels(Plain, size: 32), Pixels(other, size: 32), threshold: 70);
+        Assert.True(changed >= atLeast, $"{change}: {changed} clearly changed pixels at 32 px");
+    }
+
     [Fact]
     public void Nuisance_moves_the_head_but_not_the_labels()
     {
