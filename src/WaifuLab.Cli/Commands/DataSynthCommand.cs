@@ -50,10 +50,18 @@ public static class DataSynthCommand
 
             var watch = Stopwatch.StartNew();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var progress = new Progress<int>(done => Console.Error.Write($"\r{done}/{n} faces"));
+            var progress = new ConsoleProgress(n);
             string folder;
             if (outDir is null)
+            {
+                var builtIn = Path.Combine(BuiltInDataset.DataRoot(), BuiltInDataset.FolderName(s, n, k));
+                if (BuiltInDataset.IsComplete(builtIn, n))
+                {
+                    Console.WriteLine($"dataset    {builtIn}  (already complete, reused)");
+                    return Task.FromResult(CliErrors.Ok);
+                }
                 folder = BuiltInDataset.EnsureGenerated(size: s, count: n, seed: k, progress: progress);
+            }
             else
             {
                 SyntheticFaces.Generate(outDir, n, s, k, progress, cancel);
@@ -68,5 +76,22 @@ public static class DataSynthCommand
             return Task.FromResult(CliErrors.Ok);
         });
         return command;
+    }
+
+    /// <summary>Progress on one stderr line, reported straight from the worker threads; counts never go backwards.</summary>
+    private sealed class ConsoleProgress(int total) : IProgress<int>
+    {
+        private readonly Lock gate = new();
+        private int shown;
+
+        public void Report(int done)
+        {
+            lock (gate)
+            {
+                if (done <= shown) return;
+                shown = done;
+                Console.Error.Write($"\r{done}/{total} faces");
+            }
+        }
     }
 }
