@@ -63,6 +63,27 @@ public class FaceRendererTests
     }
 
     [Fact]
+    public void Hair_colour_matches_the_label_on_sampled_faces_with_their_nuisance()
+    {
+        var sampler = new FaceSampler(9);
+        int checkedFaces = 0;
+        for (int i = 0; checkedFaces < 40; i++)
+        {
+            var face = sampler.Attributes(i);
+            if (face.Accessory != FaceAccessory.None) continue; // a hat or a bow may sit on the sampled spot
+            var n = sampler.Nuisance(i, face.Hair);
+            var p = Pixels(face, n);
+            // The fringe spot (45, 27) of the upright layout, moved as the renderer moves the head.
+            double rad = n.Rotation * Math.PI / 180, dx = 45 - 50, dy = 27 - 50;
+            float x = (float)(50 + n.OffsetX + n.Scale * (dx * Math.Cos(rad) - dy * Math.Sin(rad)));
+            float y = (float)(50 + n.OffsetY + n.Scale * (dx * Math.Sin(rad) + dy * Math.Cos(rad)));
+            var mean = Mean(p, x - 2, y - 2, x + 2, y + 2);
+            Assert.True(face.Hair == (HairColor)FacePalette.Nearest(FacePalette.Hair, mean), $"face {i}: labelled {face.Hair}, fringe colour {mean}");
+            checkedFaces++;
+        }
+    }
+
+    [Fact]
     public void Hair_colour_stays_recognisable_at_32_px()
     {
         foreach (var hair in Enum.GetValues<HairColor>())
