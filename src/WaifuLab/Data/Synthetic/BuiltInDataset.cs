@@ -47,7 +47,15 @@ public static class BuiltInDataset
             if (IsComplete(folder, count)) { Directory.Delete(temp, recursive: true); return folder; }
             Directory.Delete(folder, recursive: true);
         }
-        Directory.Move(temp, folder);
+        try
+        {
+            Directory.Move(temp, folder);
+        }
+        catch (IOException) when (IsComplete(folder, count))
+        {
+            // Lost a race with another process making the same set between the check above and the move.
+            Directory.Delete(temp, recursive: true);
+        }
         return folder;
     }
 
