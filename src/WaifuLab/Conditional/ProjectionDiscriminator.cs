@@ -6,7 +6,7 @@ namespace WaifuLab.Conditional;
 
 /// <summary>
 /// Projection discriminator (Miyato and Koyama, "cGANs with Projection Discriminator", 2018) on a DCGAN trunk:
-/// phi(x) = global sum of the last 4x4 features, logit = psi(phi) + &lt;V c, phi&gt;. The inner product makes D's
+/// phi(x) = global average of the last 4x4 features, logit = psi(phi) + &lt;V c, phi&gt;. The inner product makes D's
 /// verdict depend on whether the image's features agree with c, which the paper shows trains better than concatenation.
 /// V is a linear map rather than a lookup table so multi-hot and continuous conditions work too.
 /// </summary>
@@ -31,7 +31,9 @@ public sealed class ProjectionDiscriminator : ConditionalDiscriminator
     {
         CheckInputs(x, c);
         using var scope = NewDisposeScope();
-        var phi = trunk.forward(x).sum([2, 3]);
+        // Average rather than the paper's sum pooling: the sum makes D's logit 16x more sensitive per Adam step and, without
+        // the paper's spectral norm, D overpowered G on toy data (D(x) -> 1, colour ignored).
+        var phi = trunk.forward(x).mean([2, 3]);
         var logit = psi.forward(phi).squeeze(1) + (embed.forward(c) * phi).sum(1);
         return new DiscriminatorOutput(logit.MoveToOuterDisposeScope(), null);
     }
