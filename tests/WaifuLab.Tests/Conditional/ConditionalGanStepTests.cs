@@ -72,4 +72,12 @@ public class ConditionalGanStepTests
         Assert.Contains(1f, data.Where((_, i) => i % 3 == 0));
         Assert.Contains(0f, data.Where((_, i) => i % 3 == 0));
     }
+
+    [Fact]
+    public void Timing_runs_real_steps_and_checks_its_arguments()
+    {
+        double ms = ConditionalGanTiming.MeasureStep(Options with { Conditioning = ConditioningMode.AuxiliaryClassifier }, batch: 4, iterations: 2);
+        Assert.True(double.IsFinite(ms) && ms > 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ConditionalGanTiming.MeasureStep(Options, batch: 0, iterations: 1));
+    }
 }

@@ -11,6 +11,7 @@ namespace WaifuLab.Tests.Conditional;
 /// attribute. After a short training, samples requested with colour k must have a mean colour nearest to the data's
 /// mean colour for k; a control trained on shuffled labels must not (chance, 1/3).
 /// </summary>
+[Collection(SerialTorch.Name)]
 public class ConditionalLearningTests(ITestOutputHelper output)
 {
     private static readonly string[] Names = ["red", "green", "blue"];
@@ -41,7 +42,7 @@ public class ConditionalLearningTests(ITestOutputHelper output)
     }
 
     /// <summary>Fraction of samples requested with colour k whose mean RGB is nearest to the data's mean RGB of colour k.</summary>
-    private double Train(ConditioningMode mode, bool shuffleLabels, int iterations, double lr = 1e-3, int batch = 64, int nf = 16)
+    private double Train(ConditioningMode mode, bool shuffleLabels, int iterations, double lr = 1e-3, int batch = 32, int nf = 8)
     {
         manual_seed(1);
         var (images, labels) = Blobs(512, seed: 2);
@@ -94,23 +95,26 @@ public class ConditionalLearningTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Experiment()
+    public void Bench()
     {
-        var e = Environment.GetEnvironmentVariable("CGAN_EXP");
+        var e = Environment.GetEnvironmentVariable("CGAN_BENCH");
         if (e is null) return;
-        foreach (var cfg in e.Split(';'))
+        foreach (var mode in new[] { ConditioningMode.Projection, ConditioningMode.AuxiliaryClassifier, ConditioningMode.Concat })
         {
-            var f = cfg.Split(',');
-            Train(Enum.Parse<ConditioningMode>(f[0]), f[1] == "1", int.Parse(f[2]), double.Parse(f[3]), int.Parse(f[4]), int.Parse(f[5]));
+            var o = ConditionalGanOptions.For(Schema, 64) with { Ngf = 32, Ndf = 32, Conditioning = mode };
+            double ms = ConditionalGanTiming.MeasureStep(o, 64, int.Parse(e), warmup: 2);
+            output.WriteLine($"BENCH {mode}: {ms:0.0} ms/iteration at 64 px nf32 batch 64");
         }
     }
 
     [Fact]
     public void Projection_and_ac_gan_draw_the_requested_colour_and_shuffled_labels_do_not()
     {
-        double projection = Train(ConditioningMode.Projection, false, 300);
-        double acgan = Train(ConditioningMode.AuxiliaryClassifier, false, 300);
-        double control = Train(ConditioningMode.Projection, true, 300);
+        // 100 iterations of batch 32 at lr 1e-3 suffice on this toy task (measured: projection 93%, AC-GAN 98.7%,
+        // shuffled-label control 33.3%, concat 70.7%); each run is ~4.5 s on a busy 2-core machine.
+        double projection = Train(ConditioningMode.Projection, false, 100);
+        double acgan = Train(ConditioningMode.AuxiliaryClassifier, false, 100);
+        double control = Train(ConditioningMode.Projection, true, 100);
         Assert.True(projection >= 0.8, $"projection: {projection:P1} of samples have the requested colour");
         Assert.True(acgan >= 0.8, $"AC-GAN: {acgan:P1} of samples have the requested colour");
         Assert.InRange(control, 0.15, 0.55);
