@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace WaifuLab.Tests.Conditional;
 
+[Collection(SerialTorch.Name)]
 public class ConditionalGanStepTests
 {
     private static readonly ConditionalGanOptions Options = new()

@@ -9,7 +9,8 @@ namespace WaifuLab.Tests.Conditional;
 /// <summary>
 /// Does a conditional GAN really learn to obey c? Toy data: 16 px images of a blob whose colour is a categorical
 /// attribute. After a short training, samples requested with colour k must have a mean colour nearest to the data's
-/// mean colour for k; a control trained on shuffled labels must not (chance, 1/3).
+/// mean colour for k; a control trained on shuffled labels must not (chance, 1/3). Runs alone: model initialisation
+/// draws from torch's global generator, which tests running in parallel would also draw from.
 /// </summary>
 [Collection(SerialTorch.Name)]
 public class ConditionalLearningTests(ITestOutputHelper output)
