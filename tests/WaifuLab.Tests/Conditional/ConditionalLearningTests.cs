@@ -96,19 +96,6 @@ public class ConditionalLearningTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Bench()
-    {
-        var e = Environment.GetEnvironmentVariable("CGAN_BENCH");
-        if (e is null) return;
-        foreach (var mode in new[] { ConditioningMode.Projection, ConditioningMode.AuxiliaryClassifier, ConditioningMode.Concat })
-        {
-            var o = ConditionalGanOptions.For(Schema, 64) with { Ngf = 32, Ndf = 32, Conditioning = mode };
-            double ms = ConditionalGanTiming.MeasureStep(o, 64, int.Parse(e), warmup: 2);
-            output.WriteLine($"BENCH {mode}: {ms:0.0} ms/iteration at 64 px nf32 batch 64");
-        }
-    }
-
-    [Fact]
     public void Projection_and_ac_gan_draw_the_requested_colour_and_shuffled_labels_do_not()
     {
         // 100 iterations of batch 32 at lr 1e-3 suffice on this toy task (measured: projection 93%, AC-GAN 98.7%,
