@@ -1,0 +1,101 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace WaifuLab.Conditional;
+
+/// <summary>
+/// One conditional GAN training iteration, the DCGAN recipe with conditions: D learns real (x, c) pairs as real and
+/// (G(z, c'), c') as fake, with G's output detached; then G is updated to make D call (G(z, c'), c') real
+/// (non-saturating loss, BCE with logits). AC-GAN adds <see cref="ConditionalGanOptions.AuxWeight"/> times the
+/// attribute loss on real (their labels) and fake (the requested c') batches to D's loss, and on fakes to G's.
+/// c' is drawn from <see cref="ConditionPool"/>, so requested attribute combinations match the data's.
+/// </summary>
+public sealed class ConditionalGanStep
+{
+    private readonly Generator noise;
+
+    public ConditionalGanStep(ConditionalGenerator generator, ConditionalDiscriminator discriminator,
+        optim.Optimizer optimizerG, optim.Optimizer optimizerD, ConditionPool pool, long seed = 0)
+    {
+        if (generator.Options.ConditionSize != discriminator.Options.ConditionSize || pool.Width != generator.Options.ConditionSize)
+            throw new ArgumentException($"condition widths disagree: G takes {generator.Options.ConditionSize}, D {discriminator.Options.ConditionSize}, the pool holds {pool.Width}");
+        if (generator.Options.ImageSize != discriminator.Options.ImageSize)
+            throw new ArgumentException($"G makes {generator.Options.ImageSize} px images but D judges {discriminator.Options.ImageSize} px");
+        G = generator;
+        D = discriminator;
+        OptimizerG = optimizerG;
+        OptimizerD = optimizerD;
+        Pool = pool;
+        Layout = discriminator.Options.Layout;
+        noise = new Generator((ulong)seed);
+    }
+
+    public ConditionalGenerator G { get; }
+    public ConditionalDiscriminator D { get; }
+    public optim.Optimizer OptimizerG { get; }
+    public optim.Optimizer OptimizerD { get; }
+    public ConditionPool Pool { get; }
+    public ConditionLayout Layout { get; }
+
+    /// <summary>Trains on one real batch: images (N,3,S,S) and their conditions (N,C), on the models' device.</summary>
+    public ConditionalStepResult Step(Tensor images, Tensor conditions)
+    {
+        using var scope = NewDisposeScope();
+        var device = images.device;
+        int n = (int)images.shape[0];
+        double auxWeight = D.Options.AuxWeight;
+        G.train();
+        D.train();
+
+        var z = randn([n, G.Options.Nz], generator: noise).to(device);
+        var fakeC = Pool.Sample(n, device);
+        var ones = torch.ones(n, device: device);
+        var zeros = torch.zeros(n, device: device);
+
+        // D step: real pairs towards 1, detached fake pairs towards 0.
+        OptimizerD.zero_grad();
+        var real = D.Judge(images, conditions);
+        var fake = G.forward(z, fakeC);
+        var fakeD = D.Judge(fake.detach(), fakeC);
+        var lossD = binary_cross_entropy_with_logits(real.Logit, ones) + binary_cross_entropy_with_logits(fakeD.Logit, zeros);
+        double auxD = 0;
+        if (real.Attributes is not null && fakeD.Attributes is not null)
+        {
+            var aux = AuxiliaryLoss.Compute(real.Attributes, conditions, Layout) + AuxiliaryLoss.Compute(fakeD.Attributes, fakeC, Layout);
+            auxD = aux.item<float>();
+            lossD = lossD + auxWeight * aux;
+        }
+        lossD.backward();
+        OptimizerD.step();
+
+        // G step: the same fakes, judged by the updated D, towards 1 (non-saturating). This also fills D's gradients,
+        // which D's next zero_grad clears.
+        OptimizerG.zero_grad();
+        var fakeG = D.Judge(fake, fakeC);
+        var lossG = binary_cross_entropy_with_logits(fakeG.Logit, ones);
+        double auxG = 0;
+        if (fakeG.Attributes is not null)
+        {
+            var aux = AuxiliaryLoss.Compute(fakeG.Attributes, fakeC, Layout);
+            auxG = aux.item<float>();
+            lossG = lossG + auxWeight * aux;
+        }
+        lossG.backward();
+        OptimizerG.step();
+
+        return new ConditionalStepResult(
+            lossD.item<float>(), lossG.item<float>(),
+            MeanProbability(real.Logit), MeanProbability(fakeD.Logit), MeanProbability(fakeG.Logit), auxD, auxG);
+    }
+
+    private static double MeanProbability(Tensor logit)
+    {
+        using var _ = no_grad();
+        return logit.sigmoid().mean().item<float>();
+    }
+
+    /// <summary>Adam with the DCGAN settings (lr 2e-4, beta1 0.5) for a model.</summary>
+    public static optim.Optimizer Adam(nn.Module model, double lr = 2e-4, double beta1 = 0.5) =>
+        optim.Adam(model.parameters(), lr: lr, beta1: beta1, beta2: 0.999);
+}

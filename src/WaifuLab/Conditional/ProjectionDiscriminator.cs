@@ -1,0 +1,40 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace WaifuLab.Conditional;
+
+/// <summary>
+/// Projection discriminator (Miyato and Koyama, "cGANs with Projection Discriminator", 2018) on a DCGAN trunk:
+/// phi(x) = global average of the last 4x4 features, logit = psi(phi) + &lt;V c, phi&gt;. The inner product makes D's
+/// verdict depend on whether the image's features agree with c, which the paper shows trains better than concatenation.
+/// V is a linear map rather than a lookup table so multi-hot and continuous conditions work too.
+/// </summary>
+public sealed class ProjectionDiscriminator : ConditionalDiscriminator
+{
+    private readonly Sequential trunk;
+    private readonly Linear psi;
+    private readonly Linear embed;
+
+    public ProjectionDiscriminator(ConditionalGanOptions options) : base(nameof(ProjectionDiscriminator), options)
+    {
+        trunk = DcganBlocks.Trunk(3, options.Ndf, options.Stages, out int features);
+        psi = Linear(features, 1);
+        embed = Linear(options.ConditionSize, features, hasBias: false);
+        RegisterComponents();
+        DcganBlocks.Initialize(this);
+    }
+
+    public override ConditioningMode Mode => ConditioningMode.Projection;
+
+    public override DiscriminatorOutput Judge(Tensor x, Tensor c)
+    {
+        CheckInputs(x, c);
+        using var scope = NewDisposeScope();
+        // Average rather than the paper's sum pooling: the sum makes D's logit 16x more sensitive per Adam step and, without
+        // the paper's spectral norm, D overpowered G on toy data (D(x) -> 1, colour ignored).
+        var phi = trunk.forward(x).mean([2, 3]);
+        var logit = psi.forward(phi).squeeze(1) + (embed.forward(c) * phi).sum(1);
+        return new DiscriminatorOutput(logit.MoveToOuterDisposeScope(), null);
+    }
+}
