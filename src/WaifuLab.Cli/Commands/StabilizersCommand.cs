@@ -12,7 +12,8 @@ namespace WaifuLab.Cli.Commands;
 /// <summary>
 /// <c>waifulab stabilizers</c>: a CPU-sized D-dominance ablation (issue 7). A small DCGAN-style pair whose D has 4x G's
 /// width and a boosted learning rate trains on a few synthetic cartoon faces, once per stabiliser preset with the same
-/// seed and budget; prints the share of iterations flagged as dominated, the final balance and the cost, and with
+/// seed and budget; prints the share of iterations flagged as dominated (by D's probabilities, dom(p), and by its
+/// accuracy on real and fake, dom(acc)), the final balance and the cost, and with
 /// --out writes the table as CSV and a sample grid per preset.
 /// </summary>
 public static class StabilizersCommand
@@ -53,11 +54,11 @@ public static class StabilizersCommand
 
             using var data = SyntheticFaces(count, side, setup.Seed);
             Console.WriteLine($"{count} synthetic {side}px faces, {setup.Iterations} iterations x batch {setup.BatchSize}, D lr x{setup.DLearningRateBoost}, seed {setup.Seed}");
-            Console.WriteLine($"{"preset",-16} {"dominated",9} {"episodes",8} {"D(x)",6} {"D(G(z))",7} {"loss G",7} {"|dL/dx_G|",9} {"ms/it",7}");
+            Console.WriteLine($"{"preset",-16} {"dom(p)",6} {"dom(acc)",8} {"acc r/f",9} {"D(x)",6} {"D(G(z))",7} {"loss G",7} {"|dL/dx_G|",9} {"ms/it",7}");
             var rows = StabilizerAblation.Run(names, () => Generator(setup.LatentSize, side), () => Discriminator(side), data, setup, row =>
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{row.Preset,-16} {row.FlaggedShare,9:P0} {row.Episodes,8} {row.FinalDReal,6:F3} {row.FinalDFake,7:F3} {row.FinalLossG,7:F3} {row.FinalGOutputGradNorm,9:F4} {row.MsPerIteration,7:F1}"));
+                    $"{row.Preset,-16} {row.FlaggedShare,6:P0} {row.FlaggedShareByAccuracy,8:P0} {row.FinalRealAccuracy,4:F2}/{row.FinalFakeAccuracy,4:F2} {row.FinalDReal,6:F3} {row.FinalDFake,7:F3} {row.FinalLossG,7:F3} {row.FinalGOutputGradNorm,9:F4} {row.MsPerIteration,7:F1}"));
                 if (outDir is not null) ImageGrid.Save(row.Samples, Path.Combine(outDir, row.Preset + ".png"), columns: 8);
             });
             if (outDir is not null) WriteCsv(Path.Combine(outDir, "ablation.csv"), rows);
@@ -127,10 +128,10 @@ public static class StabilizersCommand
 
     private static void WriteCsv(string path, IReadOnlyList<AblationRow> rows)
     {
-        var text = new StringBuilder("preset,flagged_share,episodes,final_d_real,final_d_fake,final_loss_g,final_g_output_grad_norm,ms_per_iteration\n");
+        var text = new StringBuilder("preset,flagged_share,episodes,flagged_share_by_accuracy,final_real_accuracy,final_fake_accuracy,final_d_real,final_d_fake,final_loss_g,final_g_output_grad_norm,ms_per_iteration\n");
         foreach (var r in rows)
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Preset},{r.FlaggedShare:R},{r.Episodes},{r.FinalDReal:R},{r.FinalDFake:R},{r.FinalLossG:R},{r.FinalGOutputGradNorm:R},{r.MsPerIteration:F2}"));
+                $"{r.Preset},{r.FlaggedShare:R},{r.Episodes},{r.FlaggedShareByAccuracy:R},{r.FinalRealAccuracy:R},{r.FinalFakeAccuracy:R},{r.FinalDReal:R},{r.FinalDFake:R},{r.FinalLossG:R},{r.FinalGOutputGradNorm:R},{r.MsPerIteration:F2}"));
         string temp = path + ".tmp";
         File.WriteAllText(temp, text.ToString());
         File.Move(temp, path, overwrite: true);

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 namespace WaifuLab.Stabilizers;
 
 /// <summary>
-/// One preset's outcome in a stabiliser ablation: the share of iterations flagged as D-dominated, the balance at the
+/// One preset's outcome in a stabiliser ablation: the share of iterations flagged as D-dominated (by the setup's
+/// dominance options, and by D's accuracy, which label smoothing and hinge cannot hide; see <see cref="DominanceSignal"/>), the balance at the
 /// end (means over the last tenth of the run), the cost per iteration, the full history, and fixed-noise samples
 /// (N,3,H,W in [-1, 1], from the EMA shadow when the preset has one; the row owns them: dispose when done).
 /// </summary>
@@ -11,6 +12,9 @@ public sealed record AblationRow(
     string Preset,
     double FlaggedShare,
     int Episodes,
+    double FlaggedShareByAccuracy,
+    double FinalRealAccuracy,
+    double FinalFakeAccuracy,
     double FinalDReal,
     double FinalDFake,
     double FinalLossG,

@@ -42,7 +42,7 @@ public sealed class DominanceDetector
     /// <summary>Adds one iteration's record; returns whether that iteration is flagged as dominated.</summary>
     public bool Add(DominanceRecord record)
     {
-        bool winning = record.DFake < Options.FakeBelow && record.DReal > Options.RealAbove;
+        bool winning = IsWinning(record);
         double grad = double.IsFinite(record.GGradNorm) ? record.GGradNorm : 0;
         _window.Enqueue((winning, grad));
         if (winning) _winningInWindow++;
@@ -78,6 +78,14 @@ public sealed class DominanceDetector
         }
         _lastIteration = record.Iteration;
         return flagged;
+    }
+
+    private bool IsWinning(DominanceRecord r)
+    {
+        if (Options.Signal == DominanceSignal.Probability) return r.DFake < Options.FakeBelow && r.DReal > Options.RealAbove;
+        if (double.IsNaN(r.RealAccuracy) || double.IsNaN(r.FakeAccuracy))
+            throw new ArgumentException($"record of iteration {r.Iteration} has no D accuracies, which DominanceSignal.Accuracy needs");
+        return r.RealAccuracy >= Options.AccuracyAbove && r.FakeAccuracy >= Options.AccuracyAbove;
     }
 
     /// <summary>Replays a finished history through a fresh detector.</summary>

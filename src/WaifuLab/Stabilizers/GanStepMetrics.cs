@@ -21,5 +21,5 @@ public sealed record GanStepMetrics(
     double InstanceNoiseSigma)
 {
     /// <summary>The detector's view of this iteration (D(G(z)) as D saw it in its own step).</summary>
-    public DominanceRecord ToDominanceRecord() => new(Iteration, DReal, DFakeBeforeG, LossG, GradNormG);
+    public DominanceRecord ToDominanceRecord() => new(Iteration, DReal, DFakeBeforeG, LossG, GradNormG, RealAccuracy, FakeAccuracy);
 }

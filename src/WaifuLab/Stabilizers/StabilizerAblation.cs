@@ -61,7 +61,9 @@ public static class StabilizerAblation
         }
         clock.Stop();
 
-        var report = DominanceDetector.Analyze(history.Select(m => m.ToDominanceRecord()), setup.Dominance);
+        var records = history.Select(m => m.ToDominanceRecord()).ToList();
+        var report = DominanceDetector.Analyze(records, setup.Dominance);
+        var byAccuracy = DominanceDetector.Analyze(records, setup.Dominance with { Signal = DominanceSignal.Accuracy });
         var tail = history.Skip(history.Count - Math.Max(1, history.Count / 10)).ToList();
         var sampler = (nn.Module<Tensor, Tensor>?)step.Ema?.Shadow ?? g;
         Tensor samples;
@@ -70,7 +72,8 @@ public static class StabilizerAblation
             sampler.eval();
             samples = sampler.call(fixedZ).detach().clamp(-1, 1);
         }
-        return new AblationRow(name, report.FlaggedShare, report.Episodes.Count, tail.Average(m => m.DReal),
+        return new AblationRow(name, report.FlaggedShare, report.Episodes.Count, byAccuracy.FlaggedShare,
+            tail.Average(m => m.RealAccuracy), tail.Average(m => m.FakeAccuracy), tail.Average(m => m.DReal),
             tail.Average(m => m.DFakeBeforeG), tail.Average(m => m.LossG), tail.Average(m => m.GOutputGradNorm),
             clock.Elapsed.TotalMilliseconds / setup.Iterations, history, samples);
     }

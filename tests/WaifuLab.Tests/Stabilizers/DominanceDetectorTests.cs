@@ -64,4 +64,16 @@ public class DominanceDetectorTests
         Assert.True(vanishing.FlaggedShare > 0.3);
         Assert.Throws<ArgumentException>(() => new DominanceDetector(new DominanceOptions { Window = 0 }));
     }
+
+    [Fact]
+    public void The_accuracy_signal_sees_a_winning_D_that_label_smoothing_hides_from_the_probability_thresholds()
+    {
+        // A smoothed D that classifies everything correctly but whose D(x) sits at its 0.9 target.
+        var history = Enumerable.Range(0, 60).Select(i => new DominanceRecord(i, 0.88, 0.02, 4, 1, RealAccuracy: 1, FakeAccuracy: 1)).ToList();
+        Assert.Equal(0, DominanceDetector.Analyze(history, new DominanceOptions { Window = 10 }).FlaggedShare);
+        var byAccuracy = DominanceDetector.Analyze(history, new DominanceOptions { Window = 10, Signal = DominanceSignal.Accuracy });
+        Assert.Equal(56 / 60.0, byAccuracy.FlaggedShare, 10); // flags from half a window (the 5th record) on
+        var missing = new DominanceDetector(new DominanceOptions { Signal = DominanceSignal.Accuracy });
+        Assert.Throws<ArgumentException>(() => missing.Add(new DominanceRecord(0, 0.9, 0.1, 1, 1)));
+    }
 }
