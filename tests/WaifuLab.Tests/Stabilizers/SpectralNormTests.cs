@@ -55,6 +55,22 @@ public class SpectralNormTests
     }
 
     [Fact]
+    public void Transposed_convolutions_are_normalised_along_their_output_dimension()
+    {
+        var g = new Generator(5);
+        using var up = nn.ConvTranspose2d(6, 3, 4, stride: 2, padding: 1);
+        SpectralNorm.Apply(up, g);
+        using var x = randn(2, 6, 4, 4, generator: g);
+        for (int i = 0; i < 30; i++) { using var y = up.call(x); }
+        using var w = SpectralNorm.NormalizedWeight(up); // (in 6, out 3, 4, 4)
+        using var s = linalg.svdvals(w.transpose(0, 1).reshape(3, -1));
+        Assert.Equal(1.0, s[0].item<float>(), 2);
+        using var last = up.call(x);
+        using var expected = F.conv_transpose2d(x, SpectralNorm.NormalizedWeight(up), up.bias!.detach(), strides: [2, 2], padding: [1, 1]);
+        Assert.True(last.allclose(expected, 1e-4, 1e-5));
+    }
+
+    [Fact]
     public void Apply_covers_every_layer_of_a_discriminator_keeps_its_parameters_and_lets_gradients_through()
     {
         using var d = TinyGan.D();
