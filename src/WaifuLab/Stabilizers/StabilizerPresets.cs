@@ -4,9 +4,10 @@ namespace WaifuLab.Stabilizers;
 /// Named stabiliser combinations as data, for the D-dominance ablation (issue 7): "none", each remedy alone, and
 /// "recommended" (hinge + spectral norm on D + DiffAugment + EMA of G: the combination of Miyato 2018, Zhao 2020 and
 /// Karras 2018 that modern small-data GANs use). Measured with <c>waifulab stabilizers --iterations 200 --threads 1</c>
-/// (64 synthetic 16 px faces, D 4x wider with 5x G's learning rate): "none" was dominated in 88% of iterations by D's
-/// accuracy and ended at D(G(z)) 0.02; "recommended" and "diffaugment" were never flagged and ended at D(G(z)) 0.30 and
-/// 0.15; "g-steps-2" was flagged 1%; "ttur" (faster D) made it worse. A short CPU run: the notebook's longer runs decide.
+/// (64 synthetic 16 px faces, D 4x wider with 5x G's learning rate), seeds 1 and 2: "none" was dominated in 88% of
+/// iterations by D's accuracy and ended at D(G(z)) 0.02-0.03; "recommended" and "diffaugment" were never flagged and
+/// ended at D(G(z)) 0.30 and 0.15-0.17; "g-steps-2" was flagged 0-1%; hinge, spectral norm and R1 alone still 59-88%;
+/// "ttur" (faster D) made it worse. A short CPU run: the notebook's longer runs decide.
 /// </summary>
 public static class StabilizerPresets
 {
