@@ -5,5 +5,6 @@ using WaifuLab.Cli.Commands;
 var root = new RootCommand("WaifuLab: GANs that draw anime faces, on TorchSharp.")
 {
     InfoCommand.Create(),
+    NotebookCommand.Create(),
 };
 return CliErrors.Run(root, args);

@@ -70,5 +70,5 @@ public sealed class NotebookOutput
     });
 
     /// <summary>Appends text to a stream output (consecutive writes to one stream become one output, as Jupyter shows them).</summary>
-    internal void AppendText(string text) => Json["text"] = NotebookJson.SplitLines((Text ?? "") + text);
+    public void AppendText(string text) => Json["text"] = NotebookJson.SplitLines((Text ?? "") + text);
 }

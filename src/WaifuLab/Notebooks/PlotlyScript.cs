@@ -26,7 +26,7 @@ public static class PlotlyScript
     public static readonly Lazy<string> GzipBase64 = new(() =>
     {
         using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
         using (var writer = new StreamWriter(gzip))
             writer.Write(Read());
         return Convert.ToBase64String(buffer.ToArray());
