@@ -210,20 +210,23 @@ public static partial class NotebookRunner
         }
         var e = outcome.Error!;
         if (e is AggregateException { InnerExceptions.Count: 1 } agg) e = agg.InnerExceptions[0];
-        var trace = Traceback(e);
+        var trace = Traceback(e, cellPath);
         var match = trace.Select(l => CellLine().Match(l)).FirstOrDefault(m => m.Success && m.Groups["path"].Value == cellPath);
         return new Failure(e.GetType().Name, e.Message, trace, match is null ? null : int.Parse(match.Groups["line"].Value, CultureInfo.InvariantCulture));
     }
 
     /// <summary>The exception's message and frames, without the scripting engine's own frames below the cell.</summary>
-    private static List<string> Traceback(Exception e)
+    private static List<string> Traceback(Exception e, string cellPath)
     {
         var lines = new List<string> { $"{e.GetType().FullName}: {e.Message}" };
         foreach (var frame in (e.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (frame.Contains("Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal)) break;
-            lines.Add("   " + frame);
+            // Roslyn roots the cell's file path in the notebook's folder; the short name reads better.
+            lines.Add("   " + CellLine().Replace(frame, m => m.Groups["path"].Value.EndsWith(cellPath, StringComparison.Ordinal)
+                ? $" in {cellPath}:line {m.Groups["line"].Value}" : m.Value));
         }
+        while (lines.Count > 1 && lines[^1].Contains("--- End of stack trace", StringComparison.Ordinal)) lines.RemoveAt(lines.Count - 1);
         if (e.InnerException is { } inner) lines.Add($" ---> {inner.GetType().FullName}: {inner.Message}");
         return lines;
     }
