@@ -58,6 +58,7 @@ public sealed class MimeRenderer(PlotlyMode plotly = PlotlyMode.Inline)
             using var scope = torch.NewDisposeScope();
             var values = t.detach().flatten()[..(int)Math.Min(n, PreviewCount)].to(torch.float64).cpu().data<double>().ToArray();
             var shown = string.Join(", ", values.Select(v => v.ToString("G5", CultureInfo.InvariantCulture)));
+            if (t.dim() == 0) return $"{shown} (Tensor scalar {t.dtype} {t.device})";
             return $"{head}\n[{shown}{(n > PreviewCount ? $", ... ({n:N0} values)" : "")}]";
         }
         catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)

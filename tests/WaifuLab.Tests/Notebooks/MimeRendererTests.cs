@@ -58,6 +58,8 @@ public class MimeRendererTests
         var text = new MimeRenderer().Render(t)!["text/plain"]!;
         Assert.StartsWith("Tensor [3, 4] Float32 cpu", text);
         Assert.Contains("[0, 1, 2, 3, 4, 5, 6, 7, ... (12 values)]", text);
+        using var scalar = torch.tensor(0.25f);
+        Assert.Equal("0.25 (Tensor scalar Float32 cpu)", MimeRenderer.Describe(scalar));
         Assert.Equal("[1, 2, 3]", new MimeRenderer().Render(new List<int> { 1, 2, 3 })!["text/plain"]);
         Assert.Equal("0.5", new MimeRenderer().Render(0.5)!["text/plain"]);
         Assert.Null(new MimeRenderer().Render(null));

@@ -155,4 +155,15 @@ public sealed class NotebookRunnerTests : IDisposable
         var e = await Assert.ThrowsAsync<ArgumentException>(() => NotebookRunner.RunAsync(none, P(("n", "1"))));
         Assert.Contains("no cell tagged 'parameters'", e.Message);
     }
+
+    [Fact]
+    public void Display_outside_a_run_prints_the_text_form()
+    {
+        var previous = Console.Out;
+        using var text = new StringWriter();
+        Console.SetOut(text);
+        try { Display.display(new List<int> { 1, 2 }); }
+        finally { Console.SetOut(previous); }
+        Assert.Equal("[1, 2]\n", text.ToString());
+    }
 }
