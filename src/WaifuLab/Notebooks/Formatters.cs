@@ -26,18 +26,31 @@ public static class Formatters
             var register = FindRegister();
             if (register is null) return false;
             foreach (var type in new[] { typeof(PngImage), typeof(SKBitmap), typeof(SKImage), typeof(GenericChart) })
-                register.Invoke(null, [type, (Action<object, TextWriter>)WriteHtml, "text/html"]);
-            register.Invoke(null, [typeof(torch.Tensor), (Action<object, TextWriter>)((v, w) => w.Write(MimeRenderer.Text(v))), "text/plain"]);
+                Invoke(register, type, WriteHtml, "text/html");
+            Invoke(register, typeof(torch.Tensor), (v, w) => w.Write(MimeRenderer.Text(v)), "text/plain");
             _registered = true;
             return true;
         }
     }
 
-    /// <summary>Formatter.Register(Type, Action&lt;object, TextWriter&gt;, string mimeType) of Microsoft.DotNet.Interactive.Formatting.</summary>
+    /// <summary>
+    /// Formatter.Register(Type, Action&lt;object, TextWriter&gt;, string mimeType[, optional...]) of
+    /// Microsoft.DotNet.Interactive.Formatting; some versions add optional parameters after the mime type.
+    /// </summary>
     private static MethodInfo? FindRegister() => AppDomain.CurrentDomain.GetAssemblies()
         .Select(a => a.GetType("Microsoft.DotNet.Interactive.Formatting.Formatter", throwOnError: false))
         .FirstOrDefault(t => t is not null)
-        ?.GetMethod("Register", BindingFlags.Public | BindingFlags.Static, [typeof(Type), typeof(Action<object, TextWriter>), typeof(string)]);
+        ?.GetMethods(BindingFlags.Public | BindingFlags.Static)
+        .FirstOrDefault(m => m.Name == "Register" && m.GetParameters() is var ps && ps.Length >= 3
+            && ps[0].ParameterType == typeof(Type) && ps[1].ParameterType == typeof(Action<object, TextWriter>)
+            && ps[2].ParameterType == typeof(string) && ps.Skip(3).All(p => p.IsOptional));
+
+    private static void Invoke(MethodInfo register, Type type, Action<object, TextWriter> formatter, string mimeType)
+    {
+        var args = register.GetParameters().Select(p => p.DefaultValue).ToArray();
+        (args[0], args[1], args[2]) = (type, formatter, mimeType);
+        register.Invoke(null, args);
+    }
 
     /// <summary>The kernel wants one mime type per formatter, so images become an HTML &lt;img&gt; with a data URI.</summary>
     private static void WriteHtml(object value, TextWriter writer)

@@ -166,4 +166,21 @@ public sealed class NotebookRunnerTests : IDisposable
         finally { Console.SetOut(previous); }
         Assert.Equal("[1, 2]\n", text.ToString());
     }
+
+    [Fact]
+    public void The_command_returns_1_for_a_failed_notebook_and_2_for_refused_parameters()
+    {
+        var path = Fixture("cli.ipynb", NotebookCell.Code("int n = 1;", "parameters"), NotebookCell.Code("throw new Exception($\"n={n}\");"));
+        var root = new System.CommandLine.RootCommand { WaifuLab.Cli.Commands.NotebookCommand.Create() };
+        var previous = Console.Error;
+        Console.SetError(TextWriter.Null);
+        try
+        {
+            Assert.Equal(1, WaifuLab.Cli.CliErrors.Run(root, ["notebook", "run", path, "-p", "n", "7", "--plotly", "cdn"]));
+            Assert.Equal("n=7", NotebookDocument.Load(path).Cells[2].Outputs.Single().ErrorValue);
+            Assert.Equal(2, WaifuLab.Cli.CliErrors.Run(root, ["notebook", "run", path, "-p", "m", "7"]));
+            Assert.Equal(2, WaifuLab.Cli.CliErrors.Run(root, ["notebook", "run", path, "-p", "n"]));
+        }
+        finally { Console.SetError(previous); }
+    }
 }
