@@ -126,7 +126,9 @@ public static class NotebookCommand
     /// <summary>The -p values whose name the notebook's parameters cell declares; a notebook without that cell gets none.</summary>
     private static IEnumerable<KeyValuePair<string, string>> Applicable(string path, IReadOnlyList<KeyValuePair<string, string>> given)
     {
-        var cell = NotebookDocument.Load(path).Cells.FirstOrDefault(c => c.IsCode && c.HasTag(NotebookParameters.ParametersTag));
+        NotebookCell? cell;
+        try { cell = NotebookDocument.Load(path).Cells.FirstOrDefault(c => c.IsCode && c.HasTag(NotebookParameters.ParametersTag)); }
+        catch (InvalidDataException) { return []; } // the notebook's own run reports what is wrong with it
         if (cell is null) return [];
         var declared = NotebookParameters.Parse(cell.Source).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         return given.Where(g => declared.Contains(g.Key));

@@ -93,7 +93,8 @@ public sealed class MimeRenderer(PlotlyMode plotly = PlotlyMode.Inline)
     private MimeBundle Chart(GenericChart chart)
     {
         var id = "waifulab-chart-" + Guid.NewGuid().ToString("N")[..12];
-        var figure = GenericChart.toFigureJson(chart);
+        // "</" inside a JSON string (a title with "</script>") would end the script element early.
+        var figure = GenericChart.toFigureJson(chart).Replace("</", "<\\/", StringComparison.Ordinal);
         var (width, height) = Size(chart);
         var html = new StringBuilder();
         if (!_plotlyEmitted)

@@ -52,6 +52,15 @@ public class MimeRendererTests
     }
 
     [Fact]
+    public void Chart_text_cannot_close_the_script_element()
+    {
+        var chart = Charts.Lines("</script><b>x</b>", "y", [0.0, 1.0], ("a", [1.0, 2.0]));
+        var html = new MimeRenderer(PlotlyMode.Cdn).Render(chart)!["text/html"]!;
+        Assert.Equal(2, Regex.Matches(html, "</script>").Count); // the loader's and the chart's own
+        Assert.Contains("<\\/script>", html);
+    }
+
+    [Fact]
     public void Tensors_and_values_become_text()
     {
         using var t = torch.arange(12, dtype: torch.float32).reshape(3, 4);
