@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Plotly.NET;
@@ -20,6 +21,7 @@ public sealed class MimeRenderer(PlotlyMode plotly = PlotlyMode.Inline)
     public const int PreviewCount = 8;
 
     private bool _plotlyEmitted;
+    private readonly HashSet<string> _templatesEmitted = [];
 
     public PlotlyMode Plotly { get; } = plotly;
 
@@ -93,8 +95,7 @@ public sealed class MimeRenderer(PlotlyMode plotly = PlotlyMode.Inline)
     private MimeBundle Chart(GenericChart chart)
     {
         var id = "waifulab-chart-" + Guid.NewGuid().ToString("N")[..12];
-        // "</" inside a JSON string (a title with "</script>") would end the script element early.
-        var figure = GenericChart.toFigureJson(chart).Replace("</", "<\\/", StringComparison.Ordinal);
+        var (figure, templateKey, template) = SplitTemplate(GenericChart.toFigureJson(chart));
         var (width, height) = Size(chart);
         var html = new StringBuilder();
         if (!_plotlyEmitted)
@@ -105,6 +106,13 @@ public sealed class MimeRenderer(PlotlyMode plotly = PlotlyMode.Inline)
         html.Append(CultureInfo.InvariantCulture, $"<div id=\"{id}\" style=\"width:{width}px;height:{height}px;\"></div>\n");
         html.Append("<script type=\"text/javascript\">\n(function () {\n");
         html.Append("  var fig = ").Append(figure).Append(";\n");
+        if (templateKey is not null)
+        {
+            // The layout template (~9 KB, the same for every chart) is stored once per notebook, like plotly.js.
+            html.Append("  var t = window.waifulabTemplates = window.waifulabTemplates || {};\n");
+            if (_templatesEmitted.Add(templateKey)) html.Append(CultureInfo.InvariantCulture, $"  t['{templateKey}'] = {template};\n");
+            html.Append(CultureInfo.InvariantCulture, $"  if (t['{templateKey}']) fig.layout.template = t['{templateKey}'];\n");
+        }
         html.Append(CultureInfo.InvariantCulture, $"  var el = document.getElementById('{id}');\n");
         html.Append("  var ready = window.waifulabPlotly || (window.Plotly ? Promise.resolve(window.Plotly) : Promise.reject(new Error('plotly.js is not loaded: run the notebook again, or trust it')));\n");
         html.Append("  ready.then(function (P) { P.newPlot(el, fig.data, fig.layout, {responsive: true}); })\n");
@@ -114,6 +122,22 @@ public sealed class MimeRenderer(PlotlyMode plotly = PlotlyMode.Inline)
         return new MimeBundle()
             .Add("text/html", html.ToString())
             .Add("text/plain", $"Plotly chart ({traces} trace{(traces == 1 ? "" : "s")})");
+    }
+
+    /// <summary>
+    /// The figure without its layout template, and the template with a key derived from its content; both safe
+    /// to put inside a script element ("&lt;/" inside a JSON string, as in a title "&lt;/script&gt;", would end it early).
+    /// </summary>
+    private static (string Figure, string? Key, string? Template) SplitTemplate(string figureJson)
+    {
+        static string Safe(string json) => json.Replace("</", "<\\/", StringComparison.Ordinal);
+        if (JsonNode.Parse(figureJson) is not JsonObject fig || fig["layout"] is not JsonObject layout
+            || layout["template"] is not JsonObject template)
+            return (Safe(figureJson), null, null);
+        layout.Remove("template");
+        var text = template.ToJsonString();
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+        return (Safe(fig.ToJsonString()), key, Safe(text));
     }
 
     private static (int Width, int Height) Size(GenericChart chart)
