@@ -71,6 +71,9 @@ public static class NotebookCommand
             {
                 Console.Error.WriteLine($"error: {result.Error}");
                 Console.Error.WriteLine($"partial notebook written to {result.OutputPath} ({size:N0} bytes)");
+                // A timed-out cell cannot be aborted, only abandoned; ending the process is what stops it
+                // (it may hold foreground threads or native work). The notebook is already written.
+                if (result.TimedOut) Environment.Exit(CliErrors.Failed);
                 return CliErrors.Failed;
             }
             Console.WriteLine($"ok {result.CellsRun} cells in {result.Duration.TotalSeconds:F1} s -> {result.OutputPath} ({size:N0} bytes)");

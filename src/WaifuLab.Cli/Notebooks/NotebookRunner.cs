@@ -70,6 +70,8 @@ public static partial class NotebookRunner
             cell.ExecutionCount = null;
             cell.Metadata.Remove("papermill");
         }
+        if (notebook.FormatMinor >= 5) // nbformat 4.5 requires cell ids
+            foreach (var cell in notebook.Cells.Where(c => c.Id is null)) cell.Id = notebook.NewCellId();
         if (bound.Count == 0) return;
         var injected = NotebookCell.Code(NotebookParameters.InjectedSource(bound), NotebookParameters.InjectedTag);
         if (notebook.FormatMinor >= 5) injected.Id = notebook.NewCellId();
@@ -111,14 +113,19 @@ public static partial class NotebookRunner
             using var display = Display.Attach(capture);
             try
             {
-                ScriptState<object>? state = null;
+                // Roslyn's first compilation (JIT, reading references) takes seconds on a busy machine; doing it here
+                // keeps it out of the first cell's time and timeout. The notebook's cells continue this state.
+                var warmUp = Stopwatch.StartNew();
+                ScriptState<object>? state = await CSharpScript.RunAsync("0", ScriptSetup.For(folder, $"{name}#setup")).ConfigureAwait(false);
+                options.Log?.WriteLine($"  C# scripting ready in {warmUp.Elapsed.TotalSeconds:F1} s");
+                var cellsStart = clock.Elapsed;
                 for (int index = 0; index < notebook.Cells.Count; index++)
                 {
                     var cell = notebook.Cells[index];
                     if (!cell.IsCode || codes.GetValueOrDefault(cell) is not { } code) continue;
                     cell.ExecutionCount = ++executed;
                     var cellPath = $"{name}#cell{index + 1}";
-                    var remaining = Remaining(options, clock.Elapsed);
+                    var remaining = Remaining(options, clock.Elapsed - cellsStart);
                     var cellClock = Stopwatch.StartNew();
                     var cellStart = DateTimeOffset.UtcNow;
                     capture.Target(cell);
