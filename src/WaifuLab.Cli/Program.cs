@@ -5,6 +5,7 @@ using WaifuLab.Cli.Commands;
 var root = new RootCommand("WaifuLab: GANs that draw anime faces, on TorchSharp.")
 {
     InfoCommand.Create(),
+    new Command("data", "Inspect and prepare image datasets.") { DataInfoCommand.Create(), DataSynthCommand.Create() },
     NotebookCommand.Create(),
 };
 return CliErrors.Run(root, args);
