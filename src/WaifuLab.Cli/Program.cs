@@ -7,5 +7,6 @@ var root = new RootCommand("WaifuLab: GANs that draw anime faces, on TorchSharp.
     InfoCommand.Create(),
     new Command("data", "Inspect and prepare image datasets.") { DataInfoCommand.Create(), DataSynthCommand.Create() },
     StabilizersCommand.Create(),
+    NotebookCommand.Create(),
 };
 return CliErrors.Run(root, args);

@@ -1,0 +1,36 @@
+using WaifuLab.Cli.Notebooks;
+using WaifuLab.Notebooks;
+
+namespace WaifuLab.Tests.Notebooks;
+
+public class CellDirectivesTests
+{
+    [Fact]
+    public void Carried_packages_and_the_library_are_satisfied_keeping_line_numbers()
+    {
+        var cell = NotebookCell.Code("#!csharp\n#r \"nuget: TorchSharp, 0.107.0\"\n#r \"nuget:Plotly.NET.CSharp\"\n#r \"../src/WaifuLab/bin/Release/net10.0/WaifuLab.dll\"\nvar x = 1;");
+        var code = CellDirectives.Process(cell)!;
+        Assert.Equal("\n\n\n\nvar x = 1;", code);
+    }
+
+    [Fact]
+    public void Unknown_package_fails_naming_it()
+    {
+        var e = Assert.Throws<CellDirectiveException>(() => CellDirectives.Process(NotebookCell.Code("// setup\n#r \"nuget: Newtonsoft.Json, 13.0.3\"")));
+        Assert.Equal(2, e.Line);
+        Assert.Contains("'Newtonsoft.Json'", e.Message);
+    }
+
+    [Fact]
+    public void Markdown_magic_skips_the_cell_and_other_languages_fail()
+    {
+        Assert.Null(CellDirectives.Process(NotebookCell.Code("#!markdown\n# A heading")));
+        var fsharp = Assert.Throws<CellDirectiveException>(() => CellDirectives.Process(NotebookCell.Code("#!fsharp\nlet x = 1")));
+        Assert.Contains("#!fsharp is not supported: WaifuLab's runner executes C# cells only", fsharp.Message);
+        var time = Assert.Throws<CellDirectiveException>(() => CellDirectives.Process(NotebookCell.Code("var a = 1;\n#!time")));
+        Assert.Contains("#!time is not supported", time.Message);
+        var byMetadata = NotebookCell.Code("let x = 1");
+        byMetadata.Metadata["polyglot_notebook"]!["kernelName"] = "fsharp";
+        Assert.Throws<CellDirectiveException>(() => CellDirectives.Process(byMetadata));
+    }
+}
