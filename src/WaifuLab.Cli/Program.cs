@@ -5,5 +5,8 @@ using WaifuLab.Cli.Commands;
 var root = new RootCommand("WaifuLab: GANs that draw anime faces, on TorchSharp.")
 {
     InfoCommand.Create(),
+    TrainCommand.Create(),
+    SampleCommand.Create(),
+    BenchCommand.Create(),
 };
 return CliErrors.Run(root, args);
