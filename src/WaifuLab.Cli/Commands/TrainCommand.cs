@@ -48,24 +48,27 @@ public static class TrainCommand
                 Threads = parse.GetValue(threads) ?? o.Threads,
             };
 
+            // Load the data before creating anything, so a bad --data leaves no half-made run folder behind.
             var resumeFolder = parse.GetValue(resume);
+            string name = parse.GetValue(preset)!;
+            TrainOptions? fresh = resumeFolder is null ? Adjust(Presets.Get(name)).Validate() : null;
+            int imageSize = fresh?.Model.ImageSize ?? GanTrainer.ReadHeader(new RunFolder(resumeFolder!).LastCheckpoint).Options.Model.ImageSize;
+            using var dataset = LoadData(parse.GetValue(data), imageSize);
+
             GanTrainer trainer;
-            if (resumeFolder is not null)
+            if (fresh is null)
             {
-                trainer = GanTrainer.Resume(resumeFolder, Adjust);
+                trainer = GanTrainer.Resume(resumeFolder!, Adjust);
                 Console.WriteLine($"resuming {resumeFolder} at iteration {trainer.Iteration} (epoch {trainer.Epoch})");
             }
             else
             {
-                var name = parse.GetValue(preset)!;
-                var options = Adjust(Presets.Get(name)).Validate();
                 var folder = parse.GetValue(output) ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
-                trainer = new GanTrainer(options, folder);
+                trainer = new GanTrainer(fresh, folder);
                 Console.WriteLine(Presets.Describe(name));
             }
             using (trainer)
             {
-                using var dataset = LoadData(parse.GetValue(data), trainer.Options.Model.ImageSize);
                 var o = trainer.Options;
                 Console.WriteLine($"run {trainer.Folder.Root}: {dataset.Count} images from {dataset.Source}, {o.Model.ImageSize} px, " +
                                   $"ngf {o.Model.Ngf}, ndf {o.Model.Ndf}, batch {o.BatchSize}, {o.Epochs} epochs, device {trainer.Device}, threads {get_num_threads()}");

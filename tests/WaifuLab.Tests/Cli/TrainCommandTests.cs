@@ -61,6 +61,7 @@ public sealed class TrainCommandTests : IDisposable
     public void MistakesGiveClearErrorsAndExitCodes()
     {
         Assert.Equal(CliErrors.BadUsage, Cli("train", "--preset", "smoke", "--out", Path.Combine(_root, "x")));
+        Assert.False(Directory.Exists(Path.Combine(_root, "x")), "a failed start left a run folder behind");
         Assert.Equal(CliErrors.BadUsage, Cli("train", "--preset", "nope", "--data", _root));
         Assert.Equal(CliErrors.Failed, Cli("train", "--preset", "smoke", "--data", Path.Combine(_root, "missing")));
         Assert.Equal(CliErrors.Failed, Cli("sample", "--checkpoint", Path.Combine(_root, "missing.ckpt")));
