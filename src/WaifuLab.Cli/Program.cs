@@ -8,5 +8,8 @@ var root = new RootCommand("WaifuLab: GANs that draw anime faces, on TorchSharp.
     new Command("data", "Inspect and prepare image datasets.") { DataInfoCommand.Create(), DataSynthCommand.Create() },
     StabilizersCommand.Create(),
     NotebookCommand.Create(),
+    TrainCommand.Create(),
+    SampleCommand.Create(),
+    BenchCommand.Create(),
 };
 return CliErrors.Run(root, args);

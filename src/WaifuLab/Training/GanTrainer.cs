@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using System.Text;
+using TorchSharp;
+using WaifuLab.Backend;
+using WaifuLab.Data;
+using WaifuLab.Imaging;
+using WaifuLab.Models;
+using static TorchSharp.torch;
+
+namespace WaifuLab.Training;
+
+/// <summary>
+/// Trains a DCGAN pair on an <see cref="ImageDataset"/> into a run folder (options, history, per-epoch sample grids of a
+/// fixed noise batch, checkpoints), and samples from it. Runs are reproducible from <see cref="TrainOptions.Seed"/>:
+/// weights, fixed noise, per-epoch shuffles and the per-iteration draws (noise, flips) each come from their own seeded
+/// generator, and the per-iteration generator's state is checkpointed, so a resumed run continues exactly where it
+/// stopped (on the CPU, where libtorch's kernels are deterministic).
+/// </summary>
+public sealed class GanTrainer : IDisposable
+{
+    readonly Device _device;
+    readonly Generator _rng;
+    readonly Tensor _fixedNoise;
+    readonly GanUpdate _update;
+    int _dataCount;
+    int _currentEpoch;
+
+    /// <summary>Starts a new run in <paramref name="runFolder"/>; refuses a folder that already holds a checkpoint.</summary>
+    public GanTrainer(TrainOptions options, string runFolder) : this(options, new RunFolder(runFolder))
+    {
+        if (File.Exists(Folder.LastCheckpoint))
+            throw new InvalidOperationException(
+                $"the run folder {runFolder} already holds a checkpoint: resume it (GanTrainer.Resume / --resume) or choose another folder");
+        Directory.CreateDirectory(Folder.Root);
+        AtomicFile.WriteAllText(Folder.Options, TrainingJson.Serialize(Options));
+    }
+
+    GanTrainer(TrainOptions options, RunFolder folder)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Validate();
+        Folder = folder;
+        TorchBackend.EnsureLoaded();
+        if (options.Threads is { } threads) TorchBackend.SetThreads(threads);
+        _device = TorchBackend.Resolve(options.Device);
+
+        Generator = new DcganGenerator(options.Model);
+        Discriminator = new DcganDiscriminator(options.Model);
+        using (var init = new Generator(DeriveSeed(options.Seed, 0), CPU))
+        {
+            DcganInit.Apply(Generator, init);
+            DcganInit.Apply(Discriminator, init);
+        }
+        Generator.to(_device);
+        Discriminator.to(_device);
+        using (var fixedGen = new Generator(DeriveSeed(options.Seed, 1), CPU))
+            _fixedNoise = randn([options.SampleGridCount, options.Model.Nz], generator: fixedGen);
+        _rng = new Generator(DeriveSeed(options.Seed, 2), CPU);
+        _update = new GanUpdate(Generator, Discriminator, options);
+    }
+
+    public TrainOptions Options { get; }
+    public RunFolder Folder { get; }
+    public DcganGenerator Generator { get; }
+    public DcganDiscriminator Discriminator { get; }
+    public TrainHistory History { get; private set; } = new();
+    /// <summary>Iterations completed so far (over all epochs).</summary>
+    public long Iteration { get; private set; }
+    /// <summary>Epochs completed so far.</summary>
+    public int Epoch { get; private set; }
+    /// <summary>The checkpoint most recently written or loaded, or null.</summary>
+    public string? LastCheckpoint { get; private set; }
+    public torch.Device Device => _device;
+
+    /// <summary>
+    /// Continues the run in <paramref name="runFolder"/> from its last checkpoint. <paramref name="adjust"/> may change how
+    /// long it runs, the learning rates, device, threads and reporting, but not what is trained (model, batch, seed, flips).
+    /// </summary>
+    public static GanTrainer Resume(string runFolder, Func<TrainOptions, TrainOptions>? adjust = null)
+    {
+        var folder = new RunFolder(runFolder);
+        if (!File.Exists(folder.LastCheckpoint))
+            throw new FileNotFoundException($"nothing to resume: {folder.LastCheckpoint} does not exist", folder.LastCheckpoint);
+        var trainer = Open(folder.LastCheckpoint, folder, adjust);
+        AtomicFile.WriteAllText(folder.Options, TrainingJson.Serialize(trainer.Options));
+        return trainer;
+    }
+
+    /// <summary>Opens a checkpoint (e.g. for sampling); training it further continues its run folder.</summary>
+    public static GanTrainer Load(string checkpointPath) => Open(checkpointPath, RunFolder.OfCheckpoint(checkpointPath), null);
+
+    /// <summary>Reads only the header of a checkpoint (options, iteration, epoch).</summary>
+    public static CheckpointHeader ReadHeader(string checkpointPath)
+    {
+        using var stream = OpenCheckpoint(checkpointPath);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        return ReadHeader(reader, checkpointPath);
+    }
+
+    /// <summary>
+    /// Trains until <see cref="TrainOptions.Epochs"/> (or <see cref="TrainOptions.MaxIterations"/>) are done, continuing from
+    /// <see cref="Iteration"/>. Writes a sample grid every epoch, a checkpoint every <see cref="TrainOptions.CheckpointEveryEpochs"/>
+    /// and at the end, and final.png. On cancellation it checkpoints and throws <see cref="OperationCanceledException"/>;
+    /// on a non-finite loss it throws <see cref="TrainingDivergedException"/> without touching the last checkpoint.
+    /// </summary>
+    public TrainHistory Train(ImageDataset data, IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Size != Options.Model.ImageSize)
+            throw new ArgumentException($"the dataset {data.Source} holds {data.Size} px images but the model makes {Options.Model.ImageSize} px: load it at {Options.Model.ImageSize} px", nameof(data));
+        if (_dataCount != 0 && _dataCount != data.Count)
+            throw new ArgumentException($"this run was trained on {_dataCount} images but the dataset {data.Source} holds {data.Count}: resume with the same data", nameof(data));
+        _dataCount = data.Count;
+        int batch = Math.Min(Options.BatchSize, data.Count);
+        int perEpoch = data.Count / batch; // drop the ragged last batch: a tiny batch makes BatchNorm statistics noisy
+        long total = (long)Options.Epochs * perEpoch;
+        if (Options.MaxIterations is { } max) total = Math.Min(total, max);
+        Directory.CreateDirectory(Folder.Root);
+
+        var clock = Stopwatch.StartNew();
+        long startIteration = Iteration;
+        try
+        {
+            while (Iteration < total)
+            {
+                int epoch = (int)(Iteration / perEpoch) + 1;
+                _currentEpoch = epoch;
+                using var order = EpochOrder(epoch, data.Count);
+                for (long b = Iteration % perEpoch; b < perEpoch && Iteration < total; b++)
+                {
+                    if (ct.IsCancellationRequested)
+                    {
+                        SaveCheckpoint();
+                        ct.ThrowIfCancellationRequested();
+                    }
+                    TrainStep step;
+                    using (var scope = NewDisposeScope())
+                    {
+                        var real = data.Images.index_select(0, order.narrow(0, b * batch, batch));
+                        if (Options.FlipAugment)
+                        {
+                            var flip = rand([batch], generator: _rng).lt(0.5).view(-1, 1, 1, 1);
+                            real = where(flip, real.flip(3), real);
+                        }
+                        step = TrainOn(real);
+                    }
+                    progress?.Report(new TrainProgress(step, total, perEpoch, Options.Epochs,
+                        (Iteration - startIteration) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+                }
+                if (Iteration % perEpoch == 0)
+                {
+                    Epoch = epoch;
+                    SaveSampleGrid(Folder.SampleGrid(epoch));
+                    if (epoch % Options.CheckpointEveryEpochs == 0) SaveCheckpoint();
+                }
+            }
+            if (LastCheckpointIteration != Iteration) SaveCheckpoint();
+            SaveSampleGrid(Folder.Final);
+            return History;
+        }
+        catch (TrainingDivergedException)
+        {
+            History.Save(Folder.History); // keep the diverged rows for diagnosis; resume drops rows past the checkpoint
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One training iteration on this batch of real images (N,3,S,S) in [-1,1], exactly as <see cref="Train"/> does it:
+    /// draws the noise, runs the <see cref="GanUpdate"/>, records the step. Throws <see cref="TrainingDivergedException"/>
+    /// on a non-finite loss.
+    /// </summary>
+    public TrainStep TrainOn(Tensor real)
+    {
+        var clock = Stopwatch.StartNew();
+        UpdateResult r;
+        using (var scope = NewDisposeScope())
+        {
+            var noise = randn([real.shape[0], Options.Model.Nz], generator: _rng).to(_device);
+            r = _update.Step(new GanBatch(real.to(_device), noise));
+        }
+        Iteration++;
+        var step = new TrainStep(Iteration, Math.Max(_currentEpoch, Epoch + 1), r.LossD, r.LossG, r.DReal, r.DFakeBefore, r.DFakeAfter,
+            clock.Elapsed.TotalMilliseconds) { Extra = r.Extra };
+        History.Add(step);
+        if (!step.IsFinite)
+            throw new TrainingDivergedException(Iteration, $"Loss_D = {r.LossD}, Loss_G = {r.LossG}", LastCheckpoint);
+        if (Options.GcEvery > 0 && Iteration % Options.GcEvery == 0) GC.Collect();
+        return step;
+    }
+
+    /// <summary><paramref name="count"/> images (N,3,S,S) in [-1,1] on the CPU from G in eval mode; the same seed gives the same images.</summary>
+    public Tensor Sample(int count, long? seed = null)
+    {
+        if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be positive");
+        using var gen = new Generator(DeriveSeed(seed ?? Random.Shared.NextInt64(), 3), CPU);
+        using var z = randn([count, Options.Model.Nz], generator: gen);
+        return Generate(z);
+    }
+
+    /// <summary>G's images for noise <paramref name="z"/> (N,nz), in eval mode and without gradients, on the CPU.</summary>
+    public Tensor Generate(Tensor z)
+    {
+        bool wasTraining = Generator.training;
+        Generator.eval();
+        try
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            return Generator.forward(z.to(_device)).cpu().MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            Generator.train(wasTraining);
+        }
+    }
+
+    /// <summary>Writes the grid of the fixed noise batch (the same faces every epoch, so progress is comparable).</summary>
+    public PngImage SaveSampleGrid(string path)
+    {
+        using var images = Generate(_fixedNoise);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return ImageGrid.Save(images, path);
+    }
+
+    /// <summary>Writes checkpoints/last.ckpt atomically (and history.csv), and returns its path.</summary>
+    public string SaveCheckpoint()
+    {
+        var header = new CheckpointHeader(CheckpointHeader.CurrentFormat, Options, Iteration, Epoch, _dataCount,
+            Convert.ToBase64String(RngState()), DateTimeOffset.UtcNow);
+        var path = Folder.LastCheckpoint;
+        AtomicFile.Write(path, stream =>
+        {
+            using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            w.Write(CheckpointHeader.Magic);
+            w.Write(TrainingJson.Serialize(header));
+            Generator.save(w);
+            Discriminator.save(w);
+            _update.OptimizerG.save_state_dict(w);
+            _update.OptimizerD.save_state_dict(w);
+        });
+        History.Save(Folder.History);
+        LastCheckpoint = path;
+        LastCheckpointIteration = Iteration;
+        return path;
+    }
+
+    long LastCheckpointIteration { get; set; } = -1;
+
+    static GanTrainer Open(string path, RunFolder folder, Func<TrainOptions, TrainOptions>? adjust)
+    {
+        TorchBackend.EnsureLoaded();
+        using var stream = OpenCheckpoint(path);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        var header = ReadHeader(reader, path);
+        var options = header.Options;
+        if (adjust is not null)
+        {
+            var changed = adjust(options).Validate();
+            if (changed.Model != options.Model || changed.BatchSize != options.BatchSize || changed.Seed != options.Seed
+                || changed.FlipAugment != options.FlipAugment || changed.SampleGridCount != options.SampleGridCount)
+                throw new ArgumentException("a resumed run keeps its model, batch size, seed, flips and grid size; start a new run to change them");
+            options = changed;
+        }
+        var trainer = new GanTrainer(options, folder);
+        try
+        {
+            trainer.Generator.load(reader);
+            trainer.Discriminator.load(reader);
+            trainer._update.OptimizerG.load_state_dict(reader);
+            trainer._update.OptimizerD.load_state_dict(reader);
+            // The optimizer state carries the old learning rates; a resume may lower them (e.g. after divergence).
+            foreach (var g in trainer._update.OptimizerG.ParamGroups) g.LearningRate = options.LrG;
+            foreach (var g in trainer._update.OptimizerD.ParamGroups) g.LearningRate = options.LrD;
+            using (var state = tensor(Convert.FromBase64String(header.RngState), ScalarType.Byte))
+                trainer._rng.set_state(state);
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException)
+        {
+            trainer.Dispose();
+            throw new InvalidDataException($"{path} is truncated or does not match its header ({e.Message})", e);
+        }
+        trainer.Iteration = header.Iteration;
+        trainer.Epoch = header.Epoch;
+        trainer._dataCount = header.DataCount;
+        trainer.LastCheckpoint = path;
+        trainer.LastCheckpointIteration = header.Iteration;
+        if (File.Exists(folder.History))
+        {
+            trainer.History = TrainHistory.Load(folder.History);
+            trainer.History.TruncateAfter(header.Iteration);
+        }
+        return trainer;
+    }
+
+    static FileStream OpenCheckpoint(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
+        return File.OpenRead(path);
+    }
+
+    static CheckpointHeader ReadHeader(BinaryReader reader, string path)
+    {
+        string magic;
+        try { magic = reader.ReadString(); }
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException) { magic = ""; }
+        if (magic != CheckpointHeader.Magic)
+            throw new InvalidDataException($"{path} is not a WaifuLab checkpoint");
+        var header = TrainingJson.Deserialize<CheckpointHeader>(reader.ReadString(), path);
+        if (header.FormatVersion != CheckpointHeader.CurrentFormat)
+            throw new InvalidDataException($"{path} has checkpoint format {header.FormatVersion}; this WaifuLab reads format {CheckpointHeader.CurrentFormat}");
+        return header;
+    }
+
+    byte[] RngState()
+    {
+        using var state = _rng.get_state();
+        return state.data<byte>().ToArray();
+    }
+
+    /// <summary>The shuffle of one epoch: a function of (seed, epoch) only, so a resumed run sees the same order.</summary>
+    Tensor EpochOrder(int epoch, int count)
+    {
+        using var gen = new Generator(DeriveSeed(Options.Seed, 1000 + epoch), CPU);
+        return randperm(count, generator: gen);
+    }
+
+    /// <summary>Independent seeds for the separate random streams of a run (init, fixed noise, iterations, epochs).</summary>
+    static ulong DeriveSeed(long seed, int stream)
+    {
+        // SplitMix64 finaliser: nearby (seed, stream) pairs give unrelated seeds.
+        ulong x = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)stream * 0xBF58476D1CE4E5B9UL + 0x94D049BB133111EBUL);
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        return (x ^ (x >> 31)) & 0x7FFFFFFFFFFFFFFFUL;
+    }
+
+    public void Dispose()
+    {
+        _update.Dispose();
+        Generator.Dispose();
+        Discriminator.Dispose();
+        _fixedNoise.Dispose();
+        _rng.Dispose();
+    }
+}

@@ -1,0 +1,53 @@
+using WaifuLab.Backend;
+using WaifuLab.Models;
+
+namespace WaifuLab.Training;
+
+/// <summary>
+/// Everything that defines a training run (saved as the run's options.json). Defaults are the DCGAN paper's:
+/// batch 128, Adam 2e-4 with betas 0.5/0.999. Override with <c>with { ... }</c> or start from a <see cref="Presets"/> entry.
+/// </summary>
+public sealed record TrainOptions
+{
+    public GanModelOptions Model { get; init; } = new();
+    public int Epochs { get; init; } = 5;
+    /// <summary>Stops the run after this many iterations in total (smoke runs, benchmarks); null = run all epochs.</summary>
+    public int? MaxIterations { get; init; }
+    public int BatchSize { get; init; } = 128;
+    public double LrG { get; init; } = 2e-4;
+    public double LrD { get; init; } = 2e-4;
+    public double Beta1 { get; init; } = 0.5;
+    public double Beta2 { get; init; } = 0.999;
+    public long Seed { get; init; } = 1;
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+    /// <summary>CPU intra-op threads; null keeps libtorch's default (one per core).</summary>
+    public int? Threads { get; init; }
+    public int SampleGridCount { get; init; } = 64;
+    public int CheckpointEveryEpochs { get; init; } = 1;
+    /// <summary>
+    /// Run a garbage collection every N iterations (0 = never). TorchSharp's finalizable wrappers hold native memory
+    /// that a gen-0 GC would free, but the trainer allocates too little managed memory to trigger one, so RSS creeps.
+    /// </summary>
+    public int GcEvery { get; init; } = 8;
+    /// <summary>Random horizontal flips of real images (faces are roughly symmetric).</summary>
+    public bool FlipAugment { get; init; } = true;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field; returns this for chaining.</summary>
+    public TrainOptions Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Model, nameof(Model));
+        Model.Validate();
+        if (Epochs <= 0) throw new ArgumentException($"epochs must be positive, got {Epochs}", nameof(Epochs));
+        if (MaxIterations is <= 0) throw new ArgumentException($"max iterations must be positive when given, got {MaxIterations}", nameof(MaxIterations));
+        if (BatchSize <= 0) throw new ArgumentException($"batch size must be positive, got {BatchSize}", nameof(BatchSize));
+        if (!(LrG > 0) || double.IsInfinity(LrG)) throw new ArgumentException($"generator learning rate must be a positive number, got {LrG}", nameof(LrG));
+        if (!(LrD > 0) || double.IsInfinity(LrD)) throw new ArgumentException($"discriminator learning rate must be a positive number, got {LrD}", nameof(LrD));
+        if (!(Beta1 is >= 0 and < 1)) throw new ArgumentException($"Adam beta1 must be in [0,1), got {Beta1}", nameof(Beta1));
+        if (!(Beta2 is >= 0 and < 1)) throw new ArgumentException($"Adam beta2 must be in [0,1), got {Beta2}", nameof(Beta2));
+        if (Threads is <= 0) throw new ArgumentException($"threads must be positive when given, got {Threads}", nameof(Threads));
+        if (SampleGridCount <= 0) throw new ArgumentException($"sample grid count must be positive, got {SampleGridCount}", nameof(SampleGridCount));
+        if (CheckpointEveryEpochs <= 0) throw new ArgumentException($"checkpoint interval must be a positive number of epochs, got {CheckpointEveryEpochs}", nameof(CheckpointEveryEpochs));
+        if (GcEvery < 0) throw new ArgumentException($"GC interval must be 0 (never) or positive, got {GcEvery}", nameof(GcEvery));
+        return this;
+    }
+}
