@@ -14,7 +14,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var preset = new Option<string>("--preset") { Description = $"Named option set: {string.Join(", ", Presets.Names)}.", DefaultValueFactory = _ => "quick" };
-        var data = new Option<string?>("--data") { Description = "Folder of training images (PNG/JPEG, searched recursively)." };
+        var data = new Option<string?>("--data") { Description = "Folder of training images (searched recursively; labels.csv beside them is read). Default: the built-in synthetic faces, drawn into data/ on first use." };
         var output = new Option<string?>("--out") { Description = "Run folder to create (default runs/PRESET-TIMESTAMP)." };
         var epochs = new Option<int?>("--epochs") { Description = "Number of epochs (overrides the preset)." };
         var maxIterations = new Option<int?>("--max-iterations") { Description = "Stop after this many iterations in total." };
@@ -53,7 +53,8 @@ public static class TrainCommand
             string name = parse.GetValue(preset)!;
             TrainOptions? fresh = resumeFolder is null ? Adjust(Presets.Get(name)).Validate() : null;
             int imageSize = fresh?.Model.ImageSize ?? GanTrainer.ReadHeader(new RunFolder(resumeFolder!).LastCheckpoint).Options.Model.ImageSize;
-            using var dataset = LoadData(parse.GetValue(data), imageSize);
+            using var loaded = LoadData(parse.GetValue(data), imageSize);
+            var dataset = loaded.Dataset;
 
             GanTrainer trainer;
             if (fresh is null)
@@ -78,12 +79,7 @@ public static class TrainCommand
                 Console.CancelKeyPress += onCancel;
                 try
                 {
-                    var progress = new LineProgress(p =>
-                    {
-                        if (p.Step.Iteration % every == 0 || p.IterationInEpoch == p.IterationsPerEpoch || p.Step.Iteration == p.TotalIterations)
-                            Console.WriteLine(FormatLine(p));
-                    });
-                    trainer.Train(dataset, progress, cts.Token);
+                    trainer.Train(dataset, new TrainProgressPrinter(Console.Out, every), cts.Token);
                 }
                 finally
                 {
@@ -96,67 +92,9 @@ public static class TrainCommand
         return command;
     }
 
-    /// <summary>pytorch/examples dcgan's line: <c>[epoch/E][i/I] Loss_D: Loss_G: D(x): D(G(z)): before / after</c>, plus speed.</summary>
-    public static string FormatLine(TrainProgress p) => string.Create(CultureInfo.InvariantCulture,
-        $"[{p.Step.Epoch}/{p.Epochs}][{p.IterationInEpoch}/{p.IterationsPerEpoch}] Loss_D: {p.Step.LossD:F4} Loss_G: {p.Step.LossG:F4} " +
-        $"D(x): {p.Step.DReal:F4} D(G(z)): {p.Step.DFakeBefore:F4} / {p.Step.DFakeAfter:F4}  {p.Step.Milliseconds:F0} ms/it, ETA {p.Eta:hh\\:mm\\:ss}");
-
     /// <summary>
-    /// The one place the CLI gets training data from. For now: a folder of PNG/JPEG files, centre-cropped and resized.
-    /// (The lead wires the built-in synthetic dataset and the cached folder loader here at merge.)
+    /// The one place the CLI gets training data from: the folder given with --data (its labels.csv too, when there is
+    /// one), or the built-in synthetic faces drawn into data/ on first use.
     /// </summary>
-    internal static ImageDataset LoadData(string? dataDir, int imageSize)
-    {
-        if (dataDir is null)
-            throw new ArgumentException("no --data given: pass --data DIR, a folder of PNG or JPEG images");
-        if (!Directory.Exists(dataDir))
-            throw new DirectoryNotFoundException($"data folder not found: {dataDir}");
-        var files = Directory.EnumerateFiles(dataDir, "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg")
-            .Order(StringComparer.Ordinal).ToList();
-        if (files.Count == 0)
-            throw new InvalidDataException($"no PNG or JPEG images in {dataDir}");
-        var images = new List<Tensor>(files.Count);
-        int skipped = 0;
-        try
-        {
-            foreach (var file in files)
-            {
-                try
-                {
-                    using var image = TensorImage.Load(file);
-                    images.Add(Fit(image, imageSize));
-                }
-                catch (InvalidDataException)
-                {
-                    skipped++;
-                }
-            }
-            if (images.Count == 0) throw new InvalidDataException($"none of the {files.Count} images in {dataDir} could be decoded");
-            if (skipped > 0) Console.Error.WriteLine($"skipped {skipped} unreadable file(s) in {dataDir}");
-            return new ImageDataset(stack(images), source: dataDir);
-        }
-        finally
-        {
-            foreach (var t in images) t.Dispose();
-        }
-    }
-
-    /// <summary>Centre-crops to a square and resizes to size x size (area averaging when shrinking).</summary>
-    static Tensor Fit(Tensor image, int size)
-    {
-        using var scope = NewDisposeScope();
-        long h = image.shape[1], w = image.shape[2], side = Math.Min(h, w);
-        var square = image.narrow(1, (h - side) / 2, side).narrow(2, (w - side) / 2, side).unsqueeze(0);
-        var mode = side >= size ? InterpolationMode.Area : InterpolationMode.Bilinear;
-        var resized = side == size ? square : nn.functional.interpolate(square, [size, size], mode: mode,
-            align_corners: mode == InterpolationMode.Bilinear ? false : null);
-        return resized.squeeze(0).clamp(-1, 1).contiguous().MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Reports on the training thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    sealed class LineProgress(Action<TrainProgress> report) : IProgress<TrainProgress>
-    {
-        public void Report(TrainProgress value) => report(value);
-    }
+    internal static ImageFolderResult LoadData(string? dataDir, int imageSize) => Datasets.Load(dataDir, imageSize, log: Console.Out);
 }

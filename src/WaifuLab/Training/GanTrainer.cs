@@ -70,6 +70,12 @@ public sealed class GanTrainer : IDisposable
     public int Epoch { get; private set; }
     /// <summary>The checkpoint most recently written or loaded, or null.</summary>
     public string? LastCheckpoint { get; private set; }
+
+    /// <summary>
+    /// Raised on the training thread after each full epoch, once its fixed-noise grid is saved (and the checkpoint,
+    /// when due): notebooks show the grid inline, evaluation hooks score the generator here.
+    /// </summary>
+    public event Action<int, PngImage>? EpochCompleted;
     public torch.Device Device => _device;
 
     /// <summary>
@@ -150,8 +156,9 @@ public sealed class GanTrainer : IDisposable
                 if (Iteration % perEpoch == 0)
                 {
                     Epoch = epoch;
-                    SaveSampleGrid(Folder.SampleGrid(epoch));
+                    var grid = SaveSampleGrid(Folder.SampleGrid(epoch));
                     if (epoch % Options.CheckpointEveryEpochs == 0) SaveCheckpoint();
+                    EpochCompleted?.Invoke(epoch, grid);
                 }
             }
             if (LastCheckpointIteration != Iteration) SaveCheckpoint();

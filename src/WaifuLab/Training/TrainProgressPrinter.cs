@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace WaifuLab.Training;
+
+/// <summary>
+/// Prints pytorch/examples dcgan's progress line every <c>every</c> iterations and at each epoch's end:
+/// <c>[epoch/E][i/I] Loss_D: Loss_G: D(x): D(G(z)): before / after</c>, plus speed and ETA. It reports on the
+/// training thread, in order (Progress&lt;T&gt; would post to the thread pool); the CLI and the notebooks share it.
+/// </summary>
+public sealed class TrainProgressPrinter(TextWriter writer, int every = 50) : IProgress<TrainProgress>
+{
+    readonly int _every = every > 0 ? every : throw new ArgumentException($"print interval must be positive, got {every}", nameof(every));
+
+    public void Report(TrainProgress p)
+    {
+        if (p.Step.Iteration % _every == 0 || p.IterationInEpoch == p.IterationsPerEpoch || p.Step.Iteration == p.TotalIterations)
+            writer.WriteLine(Format(p));
+    }
+
+    public static string Format(TrainProgress p) => string.Create(CultureInfo.InvariantCulture,
+        $"[{p.Step.Epoch}/{p.Epochs}][{p.IterationInEpoch}/{p.IterationsPerEpoch}] Loss_D: {p.Step.LossD:F4} Loss_G: {p.Step.LossG:F4} " +
+        $"D(x): {p.Step.DReal:F4} D(G(z)): {p.Step.DFakeBefore:F4} / {p.Step.DFakeAfter:F4}  {p.Step.Milliseconds:F0} ms/it, ETA {p.Eta:hh\\:mm\\:ss}");
+}
