@@ -15,8 +15,10 @@ public static class Presets
             new TrainOptions { Model = new GanModelOptions(64, 100, 32, 32), Epochs = 5, BatchSize = 64 }),
         ("full", "64 px, nf 64, batch 128, 50 epochs: the original DCGAN scale (hours on a CPU; use a GPU).",
             new TrainOptions { Model = new GanModelOptions(64, 100, 64, 64), Epochs = 50, BatchSize = 128 }),
-        ("deep128-quick", "128 px, nf 16, one extra 3x3 block per stage, batch 32, 3 epochs: the deeper model, CPU-sized.",
-            new TrainOptions { Model = new GanModelOptions(128, 100, 16, 16, ExtraBlocks: 1), Epochs = 3, BatchSize = 32 }),
+        ("deep128-smoke", "128 px, nf 8, one extra 3x3 block per stage, batch 8, 10 iterations: the deeper model's pipeline in seconds (CI).",
+            new TrainOptions { Model = new GanModelOptions(128, 100, 8, 8, ExtraBlocks: 1), Epochs = 1, MaxIterations = 10, BatchSize = 8, SampleGridCount = 16 }),
+        ("deep128-quick", "128 px, nf 16, one extra 3x3 block per stage, batch 32, 1,000 iterations (1.6 epochs of 20k): the deeper model, CPU-sized.",
+            new TrainOptions { Model = new GanModelOptions(128, 100, 16, 16, ExtraBlocks: 1), Epochs = 2, MaxIterations = 1000, BatchSize = 32 }),
         ("deep128-full", "128 px, nf 64, one extra 3x3 block per stage, batch 64, 32 epochs: the deeper model at full width (GPU).",
             new TrainOptions { Model = new GanModelOptions(128, 100, 64, 64, ExtraBlocks: 1), Epochs = 32, BatchSize = 64 }),
     ];
