@@ -131,7 +131,8 @@ public static class Projector
         Tensor? feature = null;
         if (targetFeatures is not null)
         {
-            feature = (UnitRows(features!.FeaturesDifferentiable(images)) - targetFeatures).square().sum(1);
+            // The classifier may sit on another device than G (a CPU classifier with a GPU generator).
+            feature = (UnitRows(features!.FeaturesDifferentiable(images)) - targetFeatures).square().sum(1).to(pixel.device);
             loss = loss + feature * options.FeatureWeight;
         }
         if (options.LatentWeight > 0)
