@@ -81,4 +81,38 @@ public class EditorTests
             Assert.False(ab.allclose(a.Reconstruction, 1e-2, 1e-2));
         }
     }
+    [Fact]
+    public void A_saved_projection_loads_back_and_edits_the_same()
+    {
+        using var g = TinyGenerator.Make();
+        using var r = Known(g, 5, "pink", "yes");
+        var dir = Directory.CreateTempSubdirectory("waifulab-projection-file-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "sub", "face.projection.json");
+            ProjectionFile.Save(r, path);
+            using var back = ProjectionFile.Load(path, g);
+            Assert.True(back.Z.allclose(r.Z, 0, 0));
+            Assert.True(back.Reconstruction.allclose(r.Reconstruction, 1e-5, 1e-5));
+            Assert.Equal("pink", back.Attributes["hair"]);
+            Assert.True(double.IsNaN(back.FeatureDistance));
+            using var edited = Editor.Edit(g, back, "glasses=no");
+            using var expected = Editor.Edit(g, r, "glasses=no");
+            Assert.True(edited.allclose(expected, 1e-5, 1e-5));
+
+            using var other = new ConditionalGenerator(g.Options with { Nz = 8 });
+            var e = Assert.Throws<InvalidDataException>(() => ProjectionFile.Load(path, other));
+            Assert.Contains("nz 8", e.Message);
+            var junk = Path.Combine(dir, "junk.json");
+            File.WriteAllText(junk, "{\"hello\": 1}");
+            Assert.Throws<InvalidDataException>(() => ProjectionFile.Load(junk, g));
+            File.WriteAllText(junk, "not json");
+            Assert.Throws<InvalidDataException>(() => ProjectionFile.Load(junk, g));
+            Assert.Throws<FileNotFoundException>(() => ProjectionFile.Load(Path.Combine(dir, "none.json"), g));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
