@@ -93,6 +93,9 @@ public class ProjectorTests
         Assert.Equal(before, g.parameters().Select(p => p.sum().item<float>()).ToArray());
         Assert.True(a.Z.allclose(b.Z, 0, 0));
         Assert.Equal(a.Curve, steps);
+        var html = Plotly.NET.GenericChart.toChartHTML(ProjectionCharts.Curve(a));
+        Assert.Contains($"restart {a.BestRestart} (kept)", html);
+        Assert.Contains("log", html);
         using var c = Projector.Project(g, target, options with { Seed = 2 });
         Assert.False(a.Z.allclose(c.Z, 1e-3, 1e-3));
     }
