@@ -19,7 +19,8 @@ public static class Projector
     /// <paramref name="g"/>. The classifier, when given, adds the feature loss and supplies the initial condition (its
     /// prediction) unless <see cref="ProjectionOptions.InitialCondition"/> is set. G runs in eval mode with its weights
     /// frozen; its mode and weights are restored. Restarts run as one batch: G in eval mode treats rows independently,
-    /// and Adam is element-wise, so each restart follows exactly the path it would alone.
+    /// and Adam is element-wise, so each restart follows exactly the path it would alone. <paramref name="progress"/>
+    /// receives every restart's state after every step. Do not train G while it is projected into: its weights are frozen meanwhile.
     /// </summary>
     public static ProjectionResult Project(ConditionalGenerator g, Tensor target, ProjectionOptions? options = null,
         AttributeClassifier? features = null, IProgress<ProjectionStep>? progress = null, CancellationToken ct = default)
