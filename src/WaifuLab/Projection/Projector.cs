@@ -48,8 +48,9 @@ public static class Projector
             var x0 = prepared.to(device);
             var targets = x0.expand(restarts, 3, size, size);
             Tensor? targetFeatures = null;
+            // With a classifier the final feature distance is always reported; it costs a pass per step only when weighted.
             bool useFeatures = features is not null && options.FeatureWeight > 0;
-            if (useFeatures)
+            if (features is not null)
                 using (no_grad()) targetFeatures = UnitRows(features!.FeaturesDifferentiable(x0)).detach();
 
             var z = nn.Parameter(randn([restarts, nz], generator: random).to(device));
@@ -69,7 +70,7 @@ public static class Projector
                 foreach (var group in adam.ParamGroups) group.LearningRate = options.Lr * ramp;
 
                 var zIn = noise > 0 ? z + randn([restarts, nz], generator: random).to(device) * noise : z;
-                var (loss, pixel, _) = Losses(g, zIn, z, logits, layout, targets, targetFeatures, features, options);
+                var (loss, pixel, _) = Losses(g, zIn, z, logits, layout, targets, useFeatures ? targetFeatures : null, features, options);
                 adam.zero_grad();
                 loss.sum().backward();
                 adam.step();
@@ -134,7 +135,7 @@ public static class Projector
         {
             // The classifier may sit on another device than G (a CPU classifier with a GPU generator).
             feature = (UnitRows(features!.FeaturesDifferentiable(images)) - targetFeatures).square().sum(1).to(pixel.device);
-            loss = loss + feature * options.FeatureWeight;
+            if (options.FeatureWeight > 0) loss = loss + feature * options.FeatureWeight;
         }
         if (options.LatentWeight > 0)
             loss = loss + (z.square().mean([1]) - 1).square() * options.LatentWeight;

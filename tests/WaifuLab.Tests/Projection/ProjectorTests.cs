@@ -130,7 +130,11 @@ public class ProjectorTests
         Assert.True(double.IsFinite(r.FeatureDistance));
         Assert.InRange(r.FeatureDistance, 0, 4);
         Assert.True(r.Psnr > 20, $"PSNR {r.Psnr:0.#}");
-        Assert.True(r.Curve[0].Loss > r.Curve[0].PixelMse); // the feature term is part of the loss
+        // The feature term is part of the loss: the same seeded first step, same pixels, a larger loss with it.
+        using var pixelOnly = Projector.Project(g, target, Quick with { Steps = 60, FeatureWeight = 0 }, classifier);
+        Assert.Equal(r.Curve[0].PixelMse, pixelOnly.Curve[0].PixelMse, 6);
+        Assert.True(r.Curve[0].Loss > pixelOnly.Curve[0].Loss, $"{r.Curve[0].Loss} vs {pixelOnly.Curve[0].Loss}");
+        Assert.True(double.IsFinite(pixelOnly.FeatureDistance)); // still reported with weight 0
 
         // The differentiable feature path: gradients reach the images, never the frozen weights.
         using var x = target.detach().clone().requires_grad_(true);
