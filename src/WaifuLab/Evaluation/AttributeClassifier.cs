@@ -159,6 +159,25 @@ public sealed class AttributeClassifier : IDisposable
     /// <summary>Feature vectors (N, <see cref="FeatureDimensions"/>) of images (N,3,S,S) in [-1,1]: eval mode, no gradients, batched; float32 on the CPU.</summary>
     public Tensor Features(Tensor images, int batchSize = 256) => Run(images, batchSize, network.Features);
 
+    /// <summary>
+    /// Feature vectors (N, <see cref="FeatureDimensions"/>) of images (N,3,S,S) in [-1,1] with gradients flowing back
+    /// to the images: the feature loss of projection. Eval mode (batch norm uses its running statistics, so an image's
+    /// features do not depend on its batch); the weights are frozen (no gradients kept for them). One batch, on the
+    /// classifier's device.
+    /// </summary>
+    public Tensor FeaturesDifferentiable(Tensor images)
+    {
+        TorchBackend.EnsureLoaded();
+        if (images.dim() != 4 || images.shape[1] != 3)
+            throw new ArgumentException($"images must have shape (N,3,S,S), got ({string.Join(",", images.shape)})", nameof(images));
+        if (images.shape[2] != ImageSize || images.shape[3] != ImageSize)
+            throw new ArgumentException($"the classifier reads {ImageSize} px images (it was trained on them); got {images.shape[2]}x{images.shape[3]}. Resize the images or train a classifier at this size.", nameof(images));
+        network.eval();
+        // A trained classifier is never trained again: freezing its weights keeps backward from filling their gradients.
+        foreach (var p in network.parameters()) if (p.requires_grad) p.requires_grad_(false);
+        return network.Features(images.to(device));
+    }
+
     /// <summary>Features of <paramref name="count"/> images drawn from <paramref name="generate"/> (n -> (n,3,S,S) in [-1,1]) in batches; each batch is disposed after use.</summary>
     public Tensor Features(Func<int, Tensor> generate, int count, int batchSize = 100)
     {
