@@ -9,6 +9,7 @@ namespace WaifuLab.Evaluation;
 /// <param name="Epochs">Passes over the training split.</param>
 /// <param name="BatchSize">Images per step (at least 2: batch norm needs a spread).</param>
 /// <param name="Lr">Adam learning rate.</param>
+/// <param name="TrainImages">Train on at most this many images of the training split (null: all); the held-out split is unaffected.</param>
 /// <param name="HoldOutFraction">Share of images kept out of training to measure accuracy (0 to skip).</param>
 /// <param name="Seed">Seeds the split, the weights, the shuffling and the flips.</param>
 /// <param name="Features">Width of the feature vector (the last stage's channels); stages are F/8, F/4, F/2, F.</param>
@@ -19,6 +20,7 @@ public sealed record AttributeClassifierOptions(
     int BatchSize = 64,
     double Lr = 1e-3,
     double HoldOutFraction = 0.1,
+    int? TrainImages = null,
     int Seed = 1,
     int Features = 256,
     bool FlipAugment = true,
@@ -30,6 +32,7 @@ public sealed record AttributeClassifierOptions(
         if (BatchSize < 2) throw new ArgumentException($"BatchSize must be at least 2 (batch norm), got {BatchSize}");
         if (!(Lr > 0) || !double.IsFinite(Lr)) throw new ArgumentException($"Lr must be a positive number, got {Lr}");
         if (!(HoldOutFraction >= 0 && HoldOutFraction < 1)) throw new ArgumentException($"HoldOutFraction must be in [0, 1), got {HoldOutFraction}");
+        if (TrainImages is < 2) throw new ArgumentException($"TrainImages must be at least 2 (or null for all), got {TrainImages}");
         if (Features < 8 || Features % 8 != 0) throw new ArgumentException($"Features must be a positive multiple of 8, got {Features}");
     }
 }
