@@ -12,7 +12,7 @@ public class BuiltInEvaluationTests(BuiltInFacesFixture faces, ITestOutputHelper
     public void Classifier_reads_hair_and_eye_colour_of_held_out_built_in_faces_at_least_95_percent()
     {
         output.WriteLine($"{faces.Report}\ndrawn in {faces.DrawSeconds:0.0} s, trained in {faces.TrainSeconds:0.0} s");
-        Assert.Equal(300, faces.Report.HeldOutCount);
+        Assert.Equal(330, faces.Report.HeldOutCount);
         Assert.True(faces.Report["hair"].Accuracy >= 0.95, faces.Report.ToString());
         Assert.True(faces.Report["eyes"].Accuracy >= 0.95, faces.Report.ToString());
         // Unseen faces from far along the sequence too (the report's hold-out comes from the training draw).
