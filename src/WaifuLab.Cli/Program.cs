@@ -11,5 +11,6 @@ var root = new RootCommand("WaifuLab: GANs that draw anime faces, on TorchSharp.
     TrainCommand.Create(),
     SampleCommand.Create(),
     BenchCommand.Create(),
+    EvalCommand.Create(),
 };
 return CliErrors.Run(root, args);

@@ -25,11 +25,12 @@ public static class TrainCommand
         var device = new Option<ComputeDevice?>("--device") { Description = "auto (CUDA when present), cpu or cuda." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its last checkpoint." };
+        var evalEvery = new Option<int?>("--eval-every") { Description = "Score FID/KID (500 samples) every K epochs into RUN/metrics.jsonl; needs labelled data (see `waifulab eval`)." };
         var logEvery = new Option<int>("--log-every") { Description = "Print a progress line every N iterations.", DefaultValueFactory = _ => 50 };
 
         var command = new Command("train", "Train a DCGAN on a folder of images; writes options, history, sample grids and checkpoints to a run folder.")
         {
-            preset, data, output, epochs, maxIterations, batchSize, lrG, lrD, seed, device, threads, resume, logEvery,
+            preset, data, output, epochs, maxIterations, batchSize, lrG, lrD, seed, device, threads, resume, logEvery, evalEvery,
         };
         command.SetAction(parse =>
         {
@@ -55,6 +56,7 @@ public static class TrainCommand
             int imageSize = fresh?.Model.ImageSize ?? GanTrainer.ReadHeader(new RunFolder(resumeFolder!).LastCheckpoint).Options.Model.ImageSize;
             using var loaded = LoadData(parse.GetValue(data), imageSize);
             var dataset = loaded.Dataset;
+            using var scoring = TrainingEvalSession.Prepare(loaded, parse.GetValue(evalEvery));
 
             GanTrainer trainer;
             if (fresh is null)
@@ -70,6 +72,7 @@ public static class TrainCommand
             }
             using (trainer)
             {
+                scoring?.Attach(trainer);
                 var o = trainer.Options;
                 Console.WriteLine($"run {trainer.Folder.Root}: {dataset.Count} images from {dataset.Source}, {o.Model.ImageSize} px, " +
                                   $"ngf {o.Model.Ngf}, ndf {o.Model.Ndf}, batch {o.BatchSize}, {o.Epochs} epochs, device {trainer.Device}, threads {get_num_threads()}");

@@ -33,6 +33,9 @@ public sealed class Evaluator : IDisposable
 
     public int RealCount => real.Count;
 
+    /// <summary>Side of the images it scores (the classifier's and the real set's size).</summary>
+    public int ImageSize => classifier.ImageSize;
+
     /// <summary>Features of the whole real set (computed on first use and kept).</summary>
     public Tensor RealFeatures => realFeatures ??= classifier.Features(real.Images);
 
