@@ -60,8 +60,11 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void MistakesGiveClearErrorsAndExitCodes()
     {
-        Assert.Equal(CliErrors.BadUsage, Cli("train", "--preset", "smoke", "--out", Path.Combine(_root, "x")));
+        Assert.Equal(CliErrors.BadUsage, Cli("train", "--preset", "smoke", "--batch-size", "0", "--data", _root, "--out", Path.Combine(_root, "x")));
         Assert.False(Directory.Exists(Path.Combine(_root, "x")), "a failed start left a run folder behind");
+        var empty = Directory.CreateDirectory(Path.Combine(_root, "empty")).FullName;
+        Assert.Equal(CliErrors.Failed, Cli("train", "--preset", "smoke", "--data", empty, "--out", Path.Combine(_root, "y")));
+        Assert.False(Directory.Exists(Path.Combine(_root, "y")), "an empty data folder left a run folder behind");
         Assert.Equal(CliErrors.BadUsage, Cli("train", "--preset", "nope", "--data", _root));
         Assert.Equal(CliErrors.Failed, Cli("train", "--preset", "smoke", "--data", Path.Combine(_root, "missing")));
         Assert.Equal(CliErrors.Failed, Cli("sample", "--checkpoint", Path.Combine(_root, "missing.ckpt")));
