@@ -98,13 +98,10 @@ public static class StabilizersCommand
             return null;
         }
         var cached = ClassifierCache.GetOrTrain(loaded.Dataset, loaded.Schema, Path.Combine(BuiltInDataset.DataRoot(), "cache"),
-            AblationClassifier);
+            TrainerAblationSetup.Classifier);
         Console.WriteLine($"classifier: {(cached.Trained ? "trained" : "cached")} {cached.Path}");
         return new Evaluation(cached.Classifier, new Evaluator(cached.Classifier, loaded.Dataset));
     }
-
-    /// <summary>A small classifier, enough to rank presets on a CPU (the notebook uses the same one, so the cache is shared).</summary>
-    public static AttributeClassifierOptions AblationClassifier => new(Epochs: 2, Features: 64, Device: ComputeDevice.Cpu);
 
     static IReadOnlyList<string> ParsePresets(string text)
     {

@@ -54,6 +54,13 @@ public sealed record TrainerAblationSetup
     /// <summary>CPU threads for torch; null keeps libtorch's default.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// The attribute classifier FID/KID are measured with (via ClassifierCache): small, enough to rank presets on a CPU;
+    /// the CLI and notebook 03 share it, so the cached file is trained once.
+    /// </summary>
+    public static WaifuLab.Evaluation.AttributeClassifierOptions Classifier =>
+        new(Epochs: 2, Features: 64, Device: ComputeDevice.Cpu);
+
     /// <summary>The model options of the failing pair.</summary>
     public GanModelOptions Model => new(ImageSize, Nz, Ngf, Ngf * DWidthFactor, ExtraBlocks);
 
