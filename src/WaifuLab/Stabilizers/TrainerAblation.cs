@@ -57,7 +57,9 @@ public static class TrainerAblation
             Directory.Delete(folder, recursive: true);
         }
 
-        var options = setup.TrainOptions(stabilizers);
+        // Just enough epochs for the budget, so progress lines read [epoch/E] sensibly; MaxIterations stops the run.
+        int perEpoch = Math.Max(1, data.Count / Math.Min(setup.BatchSize, data.Count));
+        var options = setup.TrainOptions(stabilizers) with { Epochs = (setup.Iterations + perEpoch - 1) / perEpoch };
         using var trainer = new GanTrainer(options, folder);
         if (log is not null) log.WriteLine($"--- {name} ---");
         var printer = log is null ? null : new TrainProgressPrinter(log, every: Math.Max(1, setup.Iterations / 4));
