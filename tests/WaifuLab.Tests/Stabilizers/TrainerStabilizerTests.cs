@@ -167,6 +167,24 @@ public sealed class TrainerStabilizerTests : IDisposable
     }
 
     [Fact]
+    public void AblationRunsThroughTheTrainerAndNeverDeletesAForeignFolder()
+    {
+        using var data = MakeData();
+        var setup = new TrainerAblationSetup { Ngf = 4, DWidthFactor = 2, Nz = 8, Iterations = 3, BatchSize = 4, EvalSamples = 0 };
+        var row = TrainerAblation.RunOne("hinge", StabilizerPresets.Get("hinge"), data, setup, _root);
+        Assert.Equal(3, row.History.Count);
+        Assert.True(File.Exists(Path.Combine(_root, "hinge", "history.csv")));
+        Assert.True(double.IsNaN(row.Fid));
+        Assert.True(row.Grid.Width > 0);
+        // Running again replaces its own run folder, but a folder it did not write is refused.
+        TrainerAblation.RunOne("hinge", StabilizerPresets.Get("hinge"), data, setup, _root);
+        Directory.CreateDirectory(Path.Combine(_root, "ema"));
+        File.WriteAllText(Path.Combine(_root, "ema", "keep.txt"), "mine");
+        Assert.Throws<IOException>(() => TrainerAblation.RunOne("ema", StabilizerPresets.Get("ema"), data, setup, _root));
+        Assert.True(File.Exists(Path.Combine(_root, "ema", "keep.txt")));
+    }
+
+    [Fact]
     public void ResumeRefusesOtherStabilizers()
     {
         using var data = MakeData();
