@@ -56,7 +56,7 @@ public sealed class DcganDiscriminator : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var h = Features(x);
-        return head.forward(h).view(-1);
+        return head.call(h).view(-1); // call, not forward: forward hooks (spectral norm) must fire
     }
 
     static void AddExtraBlocks(List<(string, Module<Tensor, Tensor>)> layers, GanModelOptions options, long width, int stage)

@@ -62,6 +62,13 @@ public sealed class Ema
         Updates++;
     }
 
+    /// <summary>Sets the update count after loading a checkpoint, so the ramp-up continues where the run stopped.</summary>
+    public void ResumeAt(long updates)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(updates);
+        Updates = updates;
+    }
+
     private static (Tensor, Tensor)[] Pair(IEnumerable<(string, Tensor)> model, IEnumerable<(string, Tensor)> shadow, string what)
     {
         var m = model.ToList();

@@ -48,6 +48,9 @@ public sealed record StabilizerOptions
     /// <summary>Ramp the EMA decay up from 0 over the first updates so early averages do not remember the random init.</summary>
     public bool EmaRampup { get; init; } = true;
 
+    /// <summary>Thresholds of the trainer's D-dominance detector (judged by D's accuracy under hinge or label smoothing).</summary>
+    public DominanceOptions Dominance { get; init; } = new();
+
     /// <summary>The real target D's BCE loss uses (1, or <see cref="SmoothedRealTarget"/> with smoothing on).</summary>
     public double RealTarget => LabelSmoothing ? SmoothedRealTarget : 1.0;
 
@@ -67,5 +70,7 @@ public sealed record StabilizerOptions
         if (R1Gamma < 0) throw new ArgumentException($"R1Gamma must be >= 0, got {R1Gamma}");
         if (!(EmaBeta >= 0 && EmaBeta < 1)) throw new ArgumentException($"EmaBeta must be in [0, 1), got {EmaBeta}");
         DiffAugment.ParsePolicy(DiffAugmentPolicy);
+        if (Dominance is null) throw new ArgumentException("Dominance options must not be null");
+        Dominance.Validate();
     }
 }

@@ -56,7 +56,9 @@ public sealed class GanTrainer : IDisposable
         using (var fixedGen = new Generator(DeriveSeed(options.Seed, 1), CPU))
             _fixedNoise = randn([options.SampleGridCount, options.Model.Nz], generator: fixedGen);
         _rng = new Generator(DeriveSeed(options.Seed, 2), CPU);
-        _update = new GanUpdate(Generator, Discriminator, options);
+        _update = options.Stabilizers is null
+            ? new GanUpdate(Generator, Discriminator, options)
+            : new WaifuLab.Stabilizers.StabilizedGanUpdate(Generator, Discriminator, options, _rng);
     }
 
     public TrainOptions Options { get; }
@@ -77,6 +79,12 @@ public sealed class GanTrainer : IDisposable
     /// </summary>
     public event Action<int, PngImage>? EpochCompleted;
     public torch.Device Device => _device;
+
+    /// <summary>The stabilised update (EMA, dominance detector) when <see cref="TrainOptions.Stabilizers"/> is set, else null.</summary>
+    public WaifuLab.Stabilizers.StabilizedGanUpdate? Stabilized => _update as WaifuLab.Stabilizers.StabilizedGanUpdate;
+
+    /// <summary>The generator that <see cref="Sample"/> and <see cref="Generate"/> use: G's EMA when enabled, else G.</summary>
+    public DcganGenerator SamplingGenerator => Stabilized?.EmaGenerator ?? Generator;
 
     /// <summary>
     /// Continues the run in <paramref name="runFolder"/> from its last checkpoint. <paramref name="adjust"/> may change how
@@ -208,17 +216,18 @@ public sealed class GanTrainer : IDisposable
     /// <summary>G's images for noise <paramref name="z"/> (N,nz), in eval mode and without gradients, on the CPU.</summary>
     public Tensor Generate(Tensor z)
     {
-        bool wasTraining = Generator.training;
-        Generator.eval();
+        var g = SamplingGenerator;
+        bool wasTraining = g.training;
+        g.eval();
         try
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
-            return Generator.forward(z.to(_device)).cpu().MoveToOuterDisposeScope();
+            return g.forward(z.to(_device)).cpu().MoveToOuterDisposeScope();
         }
         finally
         {
-            Generator.train(wasTraining);
+            g.train(wasTraining);
         }
     }
 
@@ -245,6 +254,7 @@ public sealed class GanTrainer : IDisposable
             Discriminator.save(w);
             _update.OptimizerG.save_state_dict(w);
             _update.OptimizerD.save_state_dict(w);
+            Stabilized?.SaveState(w);
         });
         History.Save(Folder.History);
         LastCheckpoint = path;
@@ -265,8 +275,9 @@ public sealed class GanTrainer : IDisposable
         {
             var changed = adjust(options).Validate();
             if (changed.Model != options.Model || changed.BatchSize != options.BatchSize || changed.Seed != options.Seed
-                || changed.FlipAugment != options.FlipAugment || changed.SampleGridCount != options.SampleGridCount)
-                throw new ArgumentException("a resumed run keeps its model, batch size, seed, flips and grid size; start a new run to change them");
+                || changed.FlipAugment != options.FlipAugment || changed.SampleGridCount != options.SampleGridCount
+                || changed.Stabilizers != options.Stabilizers)
+                throw new ArgumentException("a resumed run keeps its model, batch size, seed, flips, grid size and stabilisers; start a new run to change them");
             options = changed;
         }
         var trainer = new GanTrainer(options, folder);
@@ -281,6 +292,7 @@ public sealed class GanTrainer : IDisposable
             foreach (var g in trainer._update.OptimizerD.ParamGroups) g.LearningRate = options.LrD;
             using (var state = tensor(Convert.FromBase64String(header.RngState), ScalarType.Byte))
                 trainer._rng.set_state(state);
+            trainer.Stabilized?.LoadState(reader);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException)
         {
@@ -297,6 +309,7 @@ public sealed class GanTrainer : IDisposable
             trainer.History = TrainHistory.Load(folder.History);
             trainer.History.TruncateAfter(header.Iteration);
         }
+        trainer.Stabilized?.Restore(header.Iteration, options, trainer.History);
         return trainer;
     }
 

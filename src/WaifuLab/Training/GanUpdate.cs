@@ -28,7 +28,7 @@ public class GanUpdate : IDisposable
     public Adam OptimizerD { get; }
 
     /// <summary>Runs one D step and one G step on <paramref name="batch"/>; all temporaries are disposed before it returns.</summary>
-    public UpdateResult Step(GanBatch batch)
+    public virtual UpdateResult Step(GanBatch batch)
     {
         using var scope = NewDisposeScope();
         var extra = new Dictionary<string, double>();
@@ -88,7 +88,7 @@ public class GanUpdate : IDisposable
     /// <summary>Hook between G's backward and its optimizer step.</summary>
     protected virtual void AfterGeneratorBackward(IDictionary<string, double> extra) { }
 
-    public void Dispose()
+    public virtual void Dispose()
     {
         OptimizerG.Dispose();
         OptimizerD.Dispose();

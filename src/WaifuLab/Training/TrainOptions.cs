@@ -31,6 +31,11 @@ public sealed record TrainOptions
     public int GcEvery { get; init; } = 8;
     /// <summary>Random horizontal flips of real images (faces are roughly symmetric).</summary>
     public bool FlipAugment { get; init; } = true;
+    /// <summary>
+    /// Remedies against D dominance and the dominance instrumentation (extra history columns); null = the plain DCGAN
+    /// update, exactly as without stabilisers. See <see cref="WaifuLab.Stabilizers.StabilizedGanUpdate"/>.
+    /// </summary>
+    public WaifuLab.Stabilizers.StabilizerOptions? Stabilizers { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field; returns this for chaining.</summary>
     public TrainOptions Validate()
@@ -47,6 +52,7 @@ public sealed record TrainOptions
         if (Threads is <= 0) throw new ArgumentException($"threads must be positive when given, got {Threads}", nameof(Threads));
         if (SampleGridCount <= 0) throw new ArgumentException($"sample grid count must be positive, got {SampleGridCount}", nameof(SampleGridCount));
         if (CheckpointEveryEpochs <= 0) throw new ArgumentException($"checkpoint interval must be a positive number of epochs, got {CheckpointEveryEpochs}", nameof(CheckpointEveryEpochs));
+        Stabilizers?.Validate();
         if (GcEvery < 0) throw new ArgumentException($"GC interval must be 0 (never) or positive, got {GcEvery}", nameof(GcEvery));
         return this;
     }

@@ -11,8 +11,16 @@ public sealed class TrainProgressPrinter(TextWriter writer, int every = 50) : IP
 {
     readonly int _every = every > 0 ? every : throw new ArgumentException($"print interval must be positive, got {every}", nameof(every));
 
+    bool _dominated;
+
     public void Report(TrainProgress p)
     {
+        // The stabilised update marks D-dominated iterations; warn once when an episode starts, whatever the interval.
+        bool dominated = p.Step.Extra is { } e && e.TryGetValue("dominated", out var d) && d > 0;
+        if (dominated && !_dominated)
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"warning: D dominates from iteration {p.Step.Iteration} (D(x) {p.Step.DReal:F3}, D(G(z)) {p.Step.DFakeBefore:F3}): G's gradient is at risk; see TrainOptions.Stabilizers"));
+        _dominated = dominated;
         if (p.Step.Iteration % _every == 0 || p.IterationInEpoch == p.IterationsPerEpoch || p.Step.Iteration == p.TotalIterations)
             writer.WriteLine(Format(p));
     }

@@ -18,7 +18,8 @@ public class SpectralNormTests
         Assert.Equal(1, SpectralNorm.Apply(conv, g));
         using var x = randn(2, 20, generator: g);
         using var img = randn(2, 3, 6, 6, generator: g);
-        for (int i = 0; i < 30; i++)
+        // Unseeded layer init: close top singular values converge slowly (error ~ (s2/s1)^(2k)), so iterate well past need.
+        for (int i = 0; i < 200; i++)
         {
             using var a = linear.call(x);
             using var b = conv.call(img);

@@ -13,16 +13,17 @@ public class StabilizersCommandTests
         try
         {
             var root = new RootCommand { StabilizersCommand.Create() };
-            int code = CliErrors.Run(root, ["stabilizers", "--iterations", "2", "--batch", "4", "--images", "8", "--presets", "none,hinge", "--out", dir]);
+            int code = CliErrors.Run(root, ["stabilizers", "--iterations", "2", "--batch", "4", "--images", "8", "--ngf", "4", "--eval-samples", "0", "--presets", "none,hinge", "--out", dir]);
             Assert.Equal(CliErrors.Ok, code);
             var lines = File.ReadAllLines(Path.Combine(dir, "ablation.csv"));
             Assert.Equal(3, lines.Length);
-            Assert.StartsWith("preset,flagged_share", lines[0]);
+            Assert.StartsWith("preset,dominated_share", lines[0]);
             Assert.StartsWith("none,", lines[1]);
             Assert.StartsWith("hinge,", lines[2]);
             Assert.True(File.Exists(Path.Combine(dir, "hinge.png")));
+            Assert.True(File.Exists(Path.Combine(dir, "hinge", "history.csv")), "the preset did not run through the real trainer's run folder");
             Assert.Equal(CliErrors.BadUsage, CliErrors.Run(root, ["stabilizers", "--presets", "none,magic"]));
-            Assert.Equal(CliErrors.BadUsage, CliErrors.Run(root, ["stabilizers", "--size", "20"]));
+            Assert.Equal(CliErrors.BadUsage, CliErrors.Run(root, ["stabilizers", "--size", "20", "--images", "8"]));
         }
         finally
         {

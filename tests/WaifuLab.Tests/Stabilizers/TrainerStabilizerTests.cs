@@ -1,0 +1,194 @@
+using TorchSharp.Modules;
+using WaifuLab.Data;
+using WaifuLab.Stabilizers;
+using WaifuLab.Training;
+using static TorchSharp.torch;
+using static WaifuLab.Tests.Training.TrainingFixtures;
+
+namespace WaifuLab.Tests.Stabilizers;
+
+/// <summary>The stabilisers inside the real trainer (GanTrainer + DcganGenerator/DcganDiscriminator).</summary>
+public sealed class TrainerStabilizerTests : IDisposable
+{
+    readonly string _root = TempFolder();
+
+    string Run(string name) => Path.Combine(_root, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    static List<TrainStep> Steps(GanTrainer t, ImageDataset data, int n)
+    {
+        var steps = new List<TrainStep>();
+        for (int i = 0; i < n; i++)
+        {
+            using var scope = NewDisposeScope();
+            steps.Add(t.TrainOn(data.Images.narrow(0, (i * 4) % 16, 4)));
+        }
+        return steps;
+    }
+
+    [Fact]
+    public void DefaultStabilizersReproduceThePlainUpdateExactly()
+    {
+        using var data = MakeData();
+        using var plain = new GanTrainer(Tiny, Run("plain"));
+        using var stab = new GanTrainer(Tiny with { Stabilizers = new StabilizerOptions() }, Run("stab"));
+        var a = Steps(plain, data, 4);
+        var b = Steps(stab, data, 4);
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(a[i].LossD, b[i].LossD);
+            Assert.Equal(a[i].LossG, b[i].LossG);
+            Assert.Equal(a[i].DFakeAfter, b[i].DFakeAfter);
+        }
+        Assert.Null(a[0].Extra);
+        foreach (var key in new[] { "d_acc_real", "d_acc_fake", "grad_norm_d", "grad_norm_g", "grad_norm_g_out", "dominated" })
+            Assert.True(b[^1].Extra!.ContainsKey(key), $"missing {key}");
+        Assert.True(b[^1].Extra!["grad_norm_g_out"] > 0);
+        Assert.True(b[^1].Extra!["grad_norm_d"] > 0);
+    }
+
+    [Fact]
+    public void SpectralNormBringsEveryConvOfTheRealDiscriminatorToSigmaOne()
+    {
+        using var data = MakeData();
+        using var t = new GanTrainer(Tiny with { Stabilizers = new StabilizerOptions { SpectralNormD = true } }, Run("sn"));
+        var convs = t.Discriminator.modules().OfType<Conv2d>().ToList();
+        Assert.NotEmpty(convs);
+        Assert.All(convs, c => Assert.True(SpectralNorm.IsApplied(c)));
+        Steps(t, data, 6);
+        foreach (var c in convs)
+        {
+            using var w = SpectralNorm.NormalizedWeight(c);
+            using var m = w.reshape(w.shape[0], -1);
+            using var s = linalg.svdvals(m);
+            Assert.InRange(s.max().item<float>(), 0.9, 1.1); // the power iteration has converged on the layer G and D train
+        }
+    }
+
+    [Fact]
+    public void HingeLossStartsNearTwoForD()
+    {
+        using var data = MakeData();
+        using var t = new GanTrainer(Tiny with { Stabilizers = new StabilizerOptions { Loss = GanLossKind.Hinge } }, Run("hinge"));
+        var s = Steps(t, data, 1)[0];
+        // Logits near 0 at init: relu(1 - 0) + relu(1 + 0) = 2, and G's -mean(logit) near 0 (BCE would give 2 ln 2 and ln 2).
+        Assert.InRange(s.LossD, 1.7, 2.3);
+        Assert.InRange(s.LossG, -0.3, 0.3);
+    }
+
+    [Fact]
+    public void EmaSamplesDifferFromRawGAndSurviveACheckpoint()
+    {
+        using var data = MakeData();
+        var o = Tiny with { Stabilizers = new StabilizerOptions { EmaBeta = 0.9 } };
+        Tensor sample;
+        using (var t = new GanTrainer(o, Run("ema")))
+        {
+            Steps(t, data, 5);
+            Assert.NotSame(t.Generator, t.SamplingGenerator);
+            using var z = randn(4, 8);
+            sample = t.Generate(z);
+            using var raw = no_grad();
+            t.Generator.eval();
+            using var fromG = t.Generator.forward(z);
+            Assert.False(Eq(sample, fromG), "EMA sampling equals raw G");
+            t.SaveCheckpoint();
+            using var loaded = GanTrainer.Load(t.LastCheckpoint!);
+            using var again = loaded.Generate(z);
+            Assert.True(Eq(sample, again), "the EMA generator was not restored from the checkpoint");
+            Assert.Equal(5, loaded.Stabilized!.Ema!.Updates);
+        }
+        sample.Dispose();
+    }
+
+    [Fact]
+    public void ResumedStabilizedRunContinuesExactly()
+    {
+        using var data = MakeData();
+        var o = Tiny with
+        {
+            Epochs = 2,
+            Stabilizers = new StabilizerOptions { DiffAugmentPolicy = "color,translation", InstanceNoiseSigma0 = 0.1, EmaBeta = 0.9, SpectralNormD = true, LrDMultiplier = 2 },
+        };
+        using (var full = new GanTrainer(o, Run("full"))) full.Train(data);
+        using (var half = new GanTrainer(o with { Epochs = 1 }, Run("half"))) half.Train(data);
+        using (var resumed = GanTrainer.Resume(Run("half"), x => x with { Epochs = 2 })) resumed.Train(data);
+        var a = TrainHistory.Load(new RunFolder(Run("full")).History);
+        var b = TrainHistory.Load(new RunFolder(Run("half")).History);
+        Assert.Equal(a.Select(s => s.LossD), b.Select(s => s.LossD));
+        Assert.Equal(a.Select(s => s.LossG), b.Select(s => s.LossG));
+    }
+
+    [Fact]
+    public void InstrumentationColumnsReachHistoryCsv()
+    {
+        using var data = MakeData();
+        using var t = new GanTrainer(Tiny with { Stabilizers = new StabilizerOptions { R1Gamma = 1 } }, Run("csv"));
+        t.Train(data);
+        var header = File.ReadLines(t.Folder.History).First();
+        foreach (var col in new[] { "d_acc_real", "d_acc_fake", "grad_norm_d", "grad_norm_g", "grad_norm_g_out", "dominated", "r1" })
+            Assert.Contains(col, header);
+    }
+
+    [Fact]
+    public void DetectorFlagsAForcedDominanceAndThePrinterWarns()
+    {
+        using var data = MakeData();
+        var o = Tiny with
+        {
+            LrD = 2e-2,
+            LrG = 1e-6,
+            Stabilizers = new StabilizerOptions { Dominance = new DominanceOptions { Window = 8 } },
+        };
+        using var t = new GanTrainer(o, Run("dom"));
+        var text = new StringWriter();
+        var printer = new TrainProgressPrinter(text, every: 1000);
+        int started = 0;
+        t.Stabilized!.Detector.EpisodeStarted += (_, _) => started++;
+        var steps = new List<TrainStep>();
+        for (int i = 0; i < 30; i++)
+        {
+            using var scope = NewDisposeScope();
+            var s = t.TrainOn(data.Images.narrow(0, (i * 4) % 16, 4));
+            steps.Add(s);
+            printer.Report(new TrainProgress(s, 30, 4, 1, 1));
+        }
+        Assert.True(steps.Count(s => s.Extra!["dominated"] == 1) >= 10, "a D with 20000x G's learning rate was not flagged");
+        Assert.True(started >= 1);
+        Assert.Contains("warning: D dominates", text.ToString());
+
+        // The balanced default is not flagged over the same budget.
+        using var calm = new GanTrainer(Tiny with { Stabilizers = new StabilizerOptions { Dominance = new DominanceOptions { Window = 8 } } }, Run("calm"));
+        Assert.All(Steps(calm, data, 30), s => Assert.Equal(0, s.Extra!["dominated"]));
+    }
+
+    [Fact]
+    public void AblationRunsThroughTheTrainerAndNeverDeletesAForeignFolder()
+    {
+        using var data = MakeData();
+        var setup = new TrainerAblationSetup { Ngf = 4, DWidthFactor = 2, Nz = 8, Iterations = 3, BatchSize = 4, EvalSamples = 0 };
+        var row = TrainerAblation.RunOne("hinge", StabilizerPresets.Get("hinge"), data, setup, _root);
+        Assert.Equal(3, row.History.Count);
+        Assert.True(File.Exists(Path.Combine(_root, "hinge", "history.csv")));
+        Assert.True(double.IsNaN(row.Fid));
+        Assert.True(row.Grid.Width > 0);
+        // Running again replaces its own run folder, but a folder it did not write is refused.
+        TrainerAblation.RunOne("hinge", StabilizerPresets.Get("hinge"), data, setup, _root);
+        Directory.CreateDirectory(Path.Combine(_root, "ema"));
+        File.WriteAllText(Path.Combine(_root, "ema", "keep.txt"), "mine");
+        Assert.Throws<IOException>(() => TrainerAblation.RunOne("ema", StabilizerPresets.Get("ema"), data, setup, _root));
+        Assert.True(File.Exists(Path.Combine(_root, "ema", "keep.txt")));
+    }
+
+    [Fact]
+    public void ResumeRefusesOtherStabilizers()
+    {
+        using var data = MakeData();
+        using (var t = new GanTrainer(Tiny with { MaxIterations = 1, Stabilizers = new StabilizerOptions() }, Run("r"))) t.Train(data);
+        Assert.Throws<ArgumentException>(() => GanTrainer.Resume(Run("r"), x => x with { Stabilizers = new StabilizerOptions { R1Gamma = 1 } }));
+    }
+}
