@@ -1,4 +1,5 @@
 using WaifuLab.Backend;
+using WaifuLab.Conditional;
 using WaifuLab.Models;
 
 namespace WaifuLab.Training;
@@ -31,6 +32,15 @@ public sealed record TrainOptions
     public int GcEvery { get; init; } = 8;
     /// <summary>Random horizontal flips of real images (faces are roughly symmetric).</summary>
     public bool FlipAugment { get; init; } = true;
+    /// <summary>
+    /// Conditional GAN: how D takes the labels into account; null trains the unconditional DCGAN. A conditional run
+    /// needs a labelled dataset and its <see cref="WaifuLab.Data.LabelSchema"/> (see <see cref="GanTrainer"/>).
+    /// </summary>
+    public ConditioningMode? Conditioning { get; init; }
+    /// <summary>Conditional runs: width of G's learned embedding of the label vector c, concatenated with z.</summary>
+    public int EmbedSize { get; init; } = 50;
+    /// <summary>Conditional runs with AC-GAN: weight of the attribute-classification loss in D's and G's losses.</summary>
+    public double AuxWeight { get; init; } = 1.0;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field; returns this for chaining.</summary>
     public TrainOptions Validate()
@@ -47,6 +57,12 @@ public sealed record TrainOptions
         if (Threads is <= 0) throw new ArgumentException($"threads must be positive when given, got {Threads}", nameof(Threads));
         if (SampleGridCount <= 0) throw new ArgumentException($"sample grid count must be positive, got {SampleGridCount}", nameof(SampleGridCount));
         if (CheckpointEveryEpochs <= 0) throw new ArgumentException($"checkpoint interval must be a positive number of epochs, got {CheckpointEveryEpochs}", nameof(CheckpointEveryEpochs));
+        if (Conditioning is { } mode && !Enum.IsDefined(mode))
+            throw new ArgumentException($"unknown conditioning {mode}; use one of {string.Join(", ", Enum.GetNames<ConditioningMode>())}", nameof(Conditioning));
+        if (Conditioning is not null && Model.ExtraBlocks != 0)
+            throw new ArgumentException("the conditional models have no extra blocks: use ExtraBlocks 0 with Conditioning", nameof(Conditioning));
+        if (EmbedSize <= 0) throw new ArgumentException($"embedding size must be positive, got {EmbedSize}", nameof(EmbedSize));
+        if (!double.IsFinite(AuxWeight) || AuxWeight < 0) throw new ArgumentException($"auxiliary loss weight must be a finite number >= 0, got {AuxWeight}", nameof(AuxWeight));
         if (GcEvery < 0) throw new ArgumentException($"GC interval must be 0 (never) or positive, got {GcEvery}", nameof(GcEvery));
         return this;
     }
