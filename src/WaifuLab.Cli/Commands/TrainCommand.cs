@@ -26,11 +26,15 @@ public static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its last checkpoint." };
         var evalEvery = new Option<int?>("--eval-every") { Description = "Score FID/KID (500 samples) every K epochs into RUN/metrics.jsonl; needs labelled data (see `waifulab eval`)." };
+        var conditional = new Option<bool>("--conditional") { Description = "Train a conditional GAN on the data's labels (labels.csv; the built-in faces have them), to sample by attribute." };
+        var conditioning = new Option<string?>("--conditioning") { Description = "How D sees the labels: projection (default), acgan or concat. Implies --conditional." };
+        conditioning.AcceptOnlyFromAmong("projection", "acgan", "concat");
         var logEvery = new Option<int>("--log-every") { Description = "Print a progress line every N iterations.", DefaultValueFactory = _ => 50 };
 
         var command = new Command("train", "Train a DCGAN on a folder of images; writes options, history, sample grids and checkpoints to a run folder.")
         {
             preset, data, output, epochs, maxIterations, batchSize, lrG, lrD, seed, device, threads, resume, logEvery, evalEvery,
+            conditional, conditioning,
         };
         command.SetAction(parse =>
         {
@@ -47,6 +51,7 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed) ?? o.Seed,
                 Device = parse.GetValue(device) ?? o.Device,
                 Threads = parse.GetValue(threads) ?? o.Threads,
+                Conditioning = ConditioningFlag(parse.GetValue(conditional), parse.GetValue(conditioning), o.Conditioning),
             };
 
             // Load the data before creating anything, so a bad --data leaves no half-made run folder behind.
@@ -56,6 +61,8 @@ public static class TrainCommand
             int imageSize = fresh?.Model.ImageSize ?? GanTrainer.ReadHeader(new RunFolder(resumeFolder!).LastCheckpoint).Options.Model.ImageSize;
             using var loaded = LoadData(parse.GetValue(data), imageSize);
             var dataset = loaded.Dataset;
+            if (fresh?.Conditioning is not null && loaded.Schema is null)
+                throw new ArgumentException("this dataset has no labels.csv; conditional training needs one (see data/README.md)");
             using var scoring = TrainingEvalSession.Prepare(loaded, parse.GetValue(evalEvery));
 
             GanTrainer trainer;
@@ -67,13 +74,15 @@ public static class TrainCommand
             else
             {
                 var folder = parse.GetValue(output) ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
-                trainer = new GanTrainer(fresh, folder);
+                trainer = new GanTrainer(fresh, folder, loaded.Schema);
                 Console.WriteLine(Presets.Describe(name));
             }
             using (trainer)
             {
                 scoring?.Attach(trainer);
                 var o = trainer.Options;
+                if (trainer.Labels is { } labels)
+                    Console.WriteLine($"conditional ({o.Conditioning}) on {string.Join(", ", labels.Attributes.Select(a => a.Name))}");
                 Console.WriteLine($"run {trainer.Folder.Root}: {dataset.Count} images from {dataset.Source}, {o.Model.ImageSize} px, " +
                                   $"ngf {o.Model.Ngf}, ndf {o.Model.Ndf}, batch {o.BatchSize}, {o.Epochs} epochs, device {trainer.Device}, threads {get_num_threads()}");
 
@@ -94,6 +103,17 @@ public static class TrainCommand
         });
         return command;
     }
+
+    /// <summary>--conditional / --conditioning NAME on top of the preset's (or resumed run's) conditioning.</summary>
+    internal static WaifuLab.Conditional.ConditioningMode? ConditioningFlag(bool conditional, string? name, WaifuLab.Conditional.ConditioningMode? current) =>
+        name?.ToLowerInvariant() switch
+        {
+            "projection" => WaifuLab.Conditional.ConditioningMode.Projection,
+            "acgan" => WaifuLab.Conditional.ConditioningMode.AuxiliaryClassifier,
+            "concat" => WaifuLab.Conditional.ConditioningMode.Concat,
+            null => conditional ? current ?? WaifuLab.Conditional.ConditioningMode.Projection : current,
+            _ => throw new ArgumentException($"unknown conditioning '{name}': use projection, acgan or concat"),
+        };
 
     /// <summary>
     /// The one place the CLI gets training data from: the folder given with --data (its labels.csv too, when there is

@@ -42,19 +42,34 @@ public sealed class ConditionalGanStep
     public ConditionalStepResult Step(Tensor images, Tensor conditions)
     {
         using var scope = NewDisposeScope();
+        int n = (int)images.shape[0];
+        var z = randn([n, G.Options.Nz], generator: noise).to(images.device);
+        var fakeC = Pool.Sample(n, images.device);
+        return Update(G, D, OptimizerG, OptimizerD, images, conditions, z, fakeC);
+    }
+
+    /// <summary>
+    /// The update itself, with the noise <paramref name="z"/> (N,nz) and fake conditions <paramref name="fakeConditions"/>
+    /// (N,C) drawn by the caller (GanTrainer draws them from its checkpointed generator, so resumed runs repeat).
+    /// All tensors on the models' device.
+    /// </summary>
+    public static ConditionalStepResult Update(ConditionalGenerator G, ConditionalDiscriminator D,
+        optim.Optimizer optimizerG, optim.Optimizer optimizerD, Tensor images, Tensor conditions, Tensor z, Tensor fakeConditions)
+    {
+        using var scope = NewDisposeScope();
         var device = images.device;
         int n = (int)images.shape[0];
         double auxWeight = D.Options.AuxWeight;
+        var layout = D.Options.Layout;
+        var fakeC = fakeConditions;
         G.train();
         D.train();
 
-        var z = randn([n, G.Options.Nz], generator: noise).to(device);
-        var fakeC = Pool.Sample(n, device);
         var ones = torch.ones(n, device: device);
         var zeros = torch.zeros(n, device: device);
 
         // D step: real pairs towards 1, detached fake pairs towards 0.
-        OptimizerD.zero_grad();
+        optimizerD.zero_grad();
         var real = D.Judge(images, conditions);
         var fake = G.forward(z, fakeC);
         var fakeD = D.Judge(fake.detach(), fakeC);
@@ -62,27 +77,27 @@ public sealed class ConditionalGanStep
         double auxD = 0;
         if (real.Attributes is not null && fakeD.Attributes is not null)
         {
-            var aux = AuxiliaryLoss.Compute(real.Attributes, conditions, Layout) + AuxiliaryLoss.Compute(fakeD.Attributes, fakeC, Layout);
+            var aux = AuxiliaryLoss.Compute(real.Attributes, conditions, layout) + AuxiliaryLoss.Compute(fakeD.Attributes, fakeC, layout);
             auxD = aux.item<float>();
             lossD = lossD + auxWeight * aux;
         }
         lossD.backward();
-        OptimizerD.step();
+        optimizerD.step();
 
         // G step: the same fakes, judged by the updated D, towards 1 (non-saturating). This also fills D's gradients,
         // which D's next zero_grad clears.
-        OptimizerG.zero_grad();
+        optimizerG.zero_grad();
         var fakeG = D.Judge(fake, fakeC);
         var lossG = binary_cross_entropy_with_logits(fakeG.Logit, ones);
         double auxG = 0;
         if (fakeG.Attributes is not null)
         {
-            var aux = AuxiliaryLoss.Compute(fakeG.Attributes, fakeC, Layout);
+            var aux = AuxiliaryLoss.Compute(fakeG.Attributes, fakeC, layout);
             auxG = aux.item<float>();
             lossG = lossG + auxWeight * aux;
         }
         lossG.backward();
-        OptimizerG.step();
+        optimizerG.step();
 
         return new ConditionalStepResult(
             lossD.item<float>(), lossG.item<float>(),

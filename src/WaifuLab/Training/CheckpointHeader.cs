@@ -3,9 +3,11 @@ namespace WaifuLab.Training;
 /// <summary>
 /// The readable part of a checkpoint, stored as JSON before the weights: what was trained and how far, and the
 /// trainer's random-number state so that a resumed run draws the same noise and flips as an uninterrupted one.
+/// <see cref="Labels"/> is the label schema of a conditional run (null otherwise): sampling by attribute needs it.
 /// </summary>
 public sealed record CheckpointHeader(
-    int FormatVersion, TrainOptions Options, long Iteration, int Epoch, int DataCount, string RngState, DateTimeOffset SavedAt)
+    int FormatVersion, TrainOptions Options, long Iteration, int Epoch, int DataCount, string RngState, DateTimeOffset SavedAt,
+    WaifuLab.Data.LabelSchema? Labels = null)
 {
     public const int CurrentFormat = 1;
     /// <summary>First bytes of every WaifuLab checkpoint, to recognise one (and refuse other files) early.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using TorchSharp;
 using WaifuLab.Backend;
+using WaifuLab.Conditional;
 using WaifuLab.Data;
 using WaifuLab.Imaging;
 using WaifuLab.Models;
@@ -15,18 +16,28 @@ namespace WaifuLab.Training;
 /// weights, fixed noise, per-epoch shuffles and the per-iteration draws (noise, flips) each come from their own seeded
 /// generator, and the per-iteration generator's state is checkpointed, so a resumed run continues exactly where it
 /// stopped (on the CPU, where libtorch's kernels are deterministic).
+/// With <see cref="TrainOptions.Conditioning"/> set it trains a conditional GAN instead (G(z, c), D(x, c) of the
+/// Conditional namespace) on a labelled dataset: the checkpoint then carries the label schema and the data's condition
+/// rows, so a loaded run samples by attribute (<see cref="Sample(int, AttributeRequest?, long?)"/>).
 /// </summary>
 public sealed class GanTrainer : IDisposable
 {
     readonly Device _device;
     readonly Generator _rng;
     readonly Tensor _fixedNoise;
-    readonly GanUpdate _update;
+    readonly GanUpdate? _update;
+    readonly DcganGenerator? _generator;
+    readonly DcganDiscriminator? _discriminator;
+    readonly ConditionalModels? _conditional;
     int _dataCount;
     int _currentEpoch;
 
-    /// <summary>Starts a new run in <paramref name="runFolder"/>; refuses a folder that already holds a checkpoint.</summary>
-    public GanTrainer(TrainOptions options, string runFolder) : this(options, new RunFolder(runFolder))
+    /// <summary>
+    /// Starts a new run in <paramref name="runFolder"/>; refuses a folder that already holds a checkpoint. A conditional
+    /// run (<see cref="TrainOptions.Conditioning"/> set) needs the dataset's <paramref name="labels"/>
+    /// (<see cref="ImageFolderResult.Schema"/>); an unconditional run ignores them.
+    /// </summary>
+    public GanTrainer(TrainOptions options, string runFolder, LabelSchema? labels = null) : this(options, new RunFolder(runFolder), labels)
     {
         if (File.Exists(Folder.LastCheckpoint))
             throw new InvalidOperationException(
@@ -35,7 +46,7 @@ public sealed class GanTrainer : IDisposable
         AtomicFile.WriteAllText(Folder.Options, TrainingJson.Serialize(Options));
     }
 
-    GanTrainer(TrainOptions options, RunFolder folder)
+    GanTrainer(TrainOptions options, RunFolder folder, LabelSchema? labels)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Validate();
@@ -44,27 +55,50 @@ public sealed class GanTrainer : IDisposable
         if (options.Threads is { } threads) TorchBackend.SetThreads(threads);
         _device = TorchBackend.Resolve(options.Device);
 
-        Generator = new DcganGenerator(options.Model);
-        Discriminator = new DcganDiscriminator(options.Model);
-        using (var init = new Generator(DeriveSeed(options.Seed, 0), CPU))
+        if (options.Conditioning is not null)
         {
-            DcganInit.Apply(Generator, init);
-            DcganInit.Apply(Discriminator, init);
+            Labels = labels ?? throw new ArgumentException(
+                "conditional training needs the dataset's labels: pass its LabelSchema (ImageFolderResult.Schema); a dataset without labels.csv cannot train conditionally (see data/README.md)", nameof(labels));
+            if (labels.Width == 0) throw new ArgumentException("the label schema has no attributes; conditional training needs at least one", nameof(labels));
+            using var init = new Generator(DeriveSeed(options.Seed, 0), CPU);
+            _conditional = new ConditionalModels(options, labels, init, _device);
         }
-        Generator.to(_device);
-        Discriminator.to(_device);
+        else
+        {
+            _generator = new DcganGenerator(options.Model);
+            _discriminator = new DcganDiscriminator(options.Model);
+            using (var init = new Generator(DeriveSeed(options.Seed, 0), CPU))
+            {
+                DcganInit.Apply(_generator, init);
+                DcganInit.Apply(_discriminator, init);
+            }
+            _generator.to(_device);
+            _discriminator.to(_device);
+        }
         using (var fixedGen = new Generator(DeriveSeed(options.Seed, 1), CPU))
             _fixedNoise = randn([options.SampleGridCount, options.Model.Nz], generator: fixedGen);
         _rng = new Generator(DeriveSeed(options.Seed, 2), CPU);
-        _update = options.Stabilizers is null
-            ? new GanUpdate(Generator, Discriminator, options)
-            : new WaifuLab.Stabilizers.StabilizedGanUpdate(Generator, Discriminator, options, _rng);
+        if (_generator is not null)
+            _update = options.Stabilizers is null
+                ? new GanUpdate(_generator, _discriminator!, options)
+                : new WaifuLab.Stabilizers.StabilizedGanUpdate(_generator, _discriminator!, options, _rng);
     }
 
     public TrainOptions Options { get; }
     public RunFolder Folder { get; }
-    public DcganGenerator Generator { get; }
-    public DcganDiscriminator Discriminator { get; }
+    /// <summary>The unconditional generator; a conditional run has <see cref="ConditionalGenerator"/> instead.</summary>
+    public DcganGenerator Generator => _generator ?? throw ConditionalRun(nameof(ConditionalGenerator));
+    /// <summary>The unconditional discriminator; a conditional run has <see cref="ConditionalDiscriminator"/> instead.</summary>
+    public DcganDiscriminator Discriminator => _discriminator ?? throw ConditionalRun(nameof(ConditionalDiscriminator));
+    /// <summary>G(z, c) of a conditional run; null for an unconditional one.</summary>
+    public ConditionalGenerator? ConditionalGenerator => _conditional?.G;
+    /// <summary>D(x, c) of a conditional run; null for an unconditional one.</summary>
+    public ConditionalDiscriminator? ConditionalDiscriminator => _conditional?.D;
+    public bool IsConditional => _conditional is not null;
+    /// <summary>The attributes a conditional run is trained on (stored in its checkpoints); null when unconditional.</summary>
+    public LabelSchema? Labels { get; }
+    /// <summary>The training data's condition rows (unrequested attributes are drawn from them); null before a conditional run has seen data.</summary>
+    public ConditionPool? ConditionPool => _conditional?.Pool;
     public TrainHistory History { get; private set; } = new();
     /// <summary>Iterations completed so far (over all epochs).</summary>
     public long Iteration { get; private set; }
@@ -124,6 +158,7 @@ public sealed class GanTrainer : IDisposable
             throw new ArgumentException($"the dataset {data.Source} holds {data.Size} px images but the model makes {Options.Model.ImageSize} px: load it at {Options.Model.ImageSize} px", nameof(data));
         if (_dataCount != 0 && _dataCount != data.Count)
             throw new ArgumentException($"this run was trained on {_dataCount} images but the dataset {data.Source} holds {data.Count}: resume with the same data", nameof(data));
+        _conditional?.UseData(data);
         _dataCount = data.Count;
         int batch = Math.Min(Options.BatchSize, data.Count);
         int perEpoch = data.Count / batch; // drop the ragged last batch: a tiny batch makes BatchNorm statistics noisy
@@ -150,13 +185,14 @@ public sealed class GanTrainer : IDisposable
                     TrainStep step;
                     using (var scope = NewDisposeScope())
                     {
-                        var real = data.Images.index_select(0, order.narrow(0, b * batch, batch));
+                        var rows = order.narrow(0, b * batch, batch);
+                        var real = data.Images.index_select(0, rows);
                         if (Options.FlipAugment)
                         {
                             var flip = rand([batch], generator: _rng).lt(0.5).view(-1, 1, 1, 1);
                             real = where(flip, real.flip(3), real);
                         }
-                        step = TrainOn(real);
+                        step = TrainOn(real, _conditional is null ? null : data.Conditions!.index_select(0, rows));
                     }
                     progress?.Report(new TrainProgress(step, total, perEpoch, Options.Epochs,
                         (Iteration - startIteration) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
@@ -183,16 +219,23 @@ public sealed class GanTrainer : IDisposable
     /// <summary>
     /// One training iteration on this batch of real images (N,3,S,S) in [-1,1], exactly as <see cref="Train"/> does it:
     /// draws the noise, runs the <see cref="GanUpdate"/>, records the step. Throws <see cref="TrainingDivergedException"/>
-    /// on a non-finite loss.
+    /// on a non-finite loss. A conditional run needs the batch's <paramref name="conditions"/> (N,C) too, and the data's
+    /// condition rows (given by <see cref="Train"/>) to draw fake conditions from.
     /// </summary>
-    public TrainStep TrainOn(Tensor real)
+    public TrainStep TrainOn(Tensor real, Tensor? conditions = null)
     {
+        if (_conditional is not null && conditions is null)
+            throw new ArgumentException("this run is conditional: pass the batch's conditions (N,C) with the images", nameof(conditions));
+        if (_conditional is null && conditions is not null)
+            throw new ArgumentException("this run is unconditional: its batches carry no conditions (set TrainOptions.Conditioning to train a conditional GAN)", nameof(conditions));
         var clock = Stopwatch.StartNew();
         UpdateResult r;
         using (var scope = NewDisposeScope())
         {
             var noise = randn([real.shape[0], Options.Model.Nz], generator: _rng).to(_device);
-            r = _update.Step(new GanBatch(real.to(_device), noise));
+            r = _conditional is null
+                ? _update!.Step(new GanBatch(real.to(_device), noise))
+                : _conditional.Step(real.to(_device), conditions!, noise, _rng);
         }
         Iteration++;
         var step = new TrainStep(Iteration, Math.Max(_currentEpoch, Epoch + 1), r.LossD, r.LossG, r.DReal, r.DFakeBefore, r.DFakeAfter,
@@ -205,17 +248,46 @@ public sealed class GanTrainer : IDisposable
     }
 
     /// <summary><paramref name="count"/> images (N,3,S,S) in [-1,1] on the CPU from G in eval mode; the same seed gives the same images.</summary>
-    public Tensor Sample(int count, long? seed = null)
+    public Tensor Sample(int count, long? seed = null) => Sample(count, null, seed);
+
+    /// <summary>
+    /// <paramref name="count"/> images with the attributes of <paramref name="request"/> (conditional runs; see
+    /// <see cref="Request"/>); unrequested attributes are drawn from the data's condition rows. An unconditional run
+    /// refuses a request. The same seed gives the same images.
+    /// </summary>
+    public Tensor Sample(int count, AttributeRequest? request, long? seed = null)
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be positive");
-        using var gen = new Generator(DeriveSeed(seed ?? Random.Shared.NextInt64(), 3), CPU);
+        if (request is not null && _conditional is null)
+            throw new ArgumentException($"this run is unconditional (trained without labels): it cannot draw '{request}'; train a conditional run (TrainOptions.Conditioning, waifulab train --conditional)", nameof(request));
+        long s = seed ?? Random.Shared.NextInt64();
+        using var gen = new Generator(DeriveSeed(s, 3), CPU);
         using var z = randn([count, Options.Model.Nz], generator: gen);
-        return Generate(z);
+        if (_conditional is null) return Generate(z);
+        using var c = _conditional.Conditions(request, count, (long)DeriveSeed(s, 5));
+        return Generate(z, c);
+    }
+
+    /// <summary>
+    /// Parses attribute requests such as "hair=white", "mouth=0.8" against this run's labels; unknown attributes or values
+    /// are refused with the valid ones (<see cref="ArgumentException"/>).
+    /// </summary>
+    public AttributeRequest Request(params string[] attributes) => AttributeRequest.ParseMany(
+        Labels ?? throw new ArgumentException("this run is unconditional (trained without labels): it has no attributes to request; train a conditional run (TrainOptions.Conditioning, waifulab train --conditional)"),
+        attributes);
+
+    /// <summary>A conditional run's images for noise <paramref name="z"/> (N,nz) and conditions <paramref name="c"/> (N,C), in eval mode, on the CPU.</summary>
+    public Tensor Generate(Tensor z, Tensor c)
+    {
+        if (_conditional is null) throw new ArgumentException("this run is unconditional: generate from noise alone", nameof(c));
+        return Rendering.Render(_conditional.G, z, c);
     }
 
     /// <summary>G's images for noise <paramref name="z"/> (N,nz), in eval mode and without gradients, on the CPU.</summary>
     public Tensor Generate(Tensor z)
     {
+        if (_conditional is not null)
+            throw new ArgumentException("this run is conditional: give conditions too (Generate(z, c)), or use Sample with an attribute request", nameof(z));
         var g = SamplingGenerator;
         bool wasTraining = g.training;
         g.eval();
@@ -231,11 +303,20 @@ public sealed class GanTrainer : IDisposable
         }
     }
 
-    /// <summary>Writes the grid of the fixed noise batch (the same faces every epoch, so progress is comparable).</summary>
+    /// <summary>
+    /// Writes the grid of the fixed noise batch (the same faces every epoch, so progress is comparable). A conditional
+    /// run's grid has one row per value of its first categorical attribute (hair colour for the built-in faces),
+    /// with fixed noise and fixed other attributes down each column.
+    /// </summary>
     public PngImage SaveSampleGrid(string path)
     {
-        using var images = Generate(_fixedNoise);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (_conditional is not null)
+        {
+            var (grid, columns) = _conditional.FixedGrid(Options.SampleGridCount, (long)DeriveSeed(Options.Seed, 4));
+            using (grid) return ImageGrid.Save(grid, path, columns);
+        }
+        using var images = Generate(_fixedNoise);
         return ImageGrid.Save(images, path);
     }
 
@@ -243,18 +324,19 @@ public sealed class GanTrainer : IDisposable
     public string SaveCheckpoint()
     {
         var header = new CheckpointHeader(CheckpointHeader.CurrentFormat, Options, Iteration, Epoch, _dataCount,
-            Convert.ToBase64String(RngState()), DateTimeOffset.UtcNow);
+            Convert.ToBase64String(RngState()), DateTimeOffset.UtcNow, Labels);
         var path = Folder.LastCheckpoint;
         AtomicFile.Write(path, stream =>
         {
             using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             w.Write(CheckpointHeader.Magic);
             w.Write(TrainingJson.Serialize(header));
-            Generator.save(w);
-            Discriminator.save(w);
-            _update.OptimizerG.save_state_dict(w);
-            _update.OptimizerD.save_state_dict(w);
+            ModuleG.save(w);
+            ModuleD.save(w);
+            OptimizerG.save_state_dict(w);
+            OptimizerD.save_state_dict(w);
             Stabilized?.SaveState(w);
+            _conditional?.SavePool(w);
         });
         History.Save(Folder.History);
         LastCheckpoint = path;
@@ -263,6 +345,15 @@ public sealed class GanTrainer : IDisposable
     }
 
     long LastCheckpointIteration { get; set; } = -1;
+
+    // The models and optimizers of either kind of run, for checkpoints.
+    nn.Module ModuleG => (nn.Module?)_generator ?? _conditional!.G;
+    nn.Module ModuleD => (nn.Module?)_discriminator ?? _conditional!.D;
+    TorchSharp.Modules.Adam OptimizerG => _update?.OptimizerG ?? _conditional!.OptimizerG;
+    TorchSharp.Modules.Adam OptimizerD => _update?.OptimizerD ?? _conditional!.OptimizerD;
+
+    static InvalidOperationException ConditionalRun(string instead) =>
+        new($"this run is conditional: use {instead} (or Sample/Generate, which work for both kinds of run)");
 
     static GanTrainer Open(string path, RunFolder folder, Func<TrainOptions, TrainOptions>? adjust)
     {
@@ -276,23 +367,26 @@ public sealed class GanTrainer : IDisposable
             var changed = adjust(options).Validate();
             if (changed.Model != options.Model || changed.BatchSize != options.BatchSize || changed.Seed != options.Seed
                 || changed.FlipAugment != options.FlipAugment || changed.SampleGridCount != options.SampleGridCount
-                || changed.Stabilizers != options.Stabilizers)
-                throw new ArgumentException("a resumed run keeps its model, batch size, seed, flips, grid size and stabilisers; start a new run to change them");
+                || changed.Stabilizers != options.Stabilizers || changed.Conditioning != options.Conditioning || changed.EmbedSize != options.EmbedSize)
+                throw new ArgumentException("a resumed run keeps its model, conditioning, stabilisers, batch size, seed, flips and grid size; start a new run to change them");
             options = changed;
         }
-        var trainer = new GanTrainer(options, folder);
+        if (options.Conditioning is not null && header.Labels is null)
+            throw new InvalidDataException($"{path} is a conditional run without its label schema; it cannot be opened");
+        var trainer = new GanTrainer(options, folder, header.Labels);
         try
         {
-            trainer.Generator.load(reader);
-            trainer.Discriminator.load(reader);
-            trainer._update.OptimizerG.load_state_dict(reader);
-            trainer._update.OptimizerD.load_state_dict(reader);
+            trainer.ModuleG.load(reader);
+            trainer.ModuleD.load(reader);
+            trainer.OptimizerG.load_state_dict(reader);
+            trainer.OptimizerD.load_state_dict(reader);
+            trainer.Stabilized?.LoadState(reader);
+            trainer._conditional?.LoadPool(reader);
             // The optimizer state carries the old learning rates; a resume may lower them (e.g. after divergence).
-            foreach (var g in trainer._update.OptimizerG.ParamGroups) g.LearningRate = options.LrG;
-            foreach (var g in trainer._update.OptimizerD.ParamGroups) g.LearningRate = options.LrD;
+            foreach (var g in trainer.OptimizerG.ParamGroups) g.LearningRate = options.LrG;
+            foreach (var g in trainer.OptimizerD.ParamGroups) g.LearningRate = options.LrD;
             using (var state = tensor(Convert.FromBase64String(header.RngState), ScalarType.Byte))
                 trainer._rng.set_state(state);
-            trainer.Stabilized?.LoadState(reader);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException)
         {
@@ -357,9 +451,10 @@ public sealed class GanTrainer : IDisposable
 
     public void Dispose()
     {
-        _update.Dispose();
-        Generator.Dispose();
-        Discriminator.Dispose();
+        _update?.Dispose();
+        _generator?.Dispose();
+        _discriminator?.Dispose();
+        _conditional?.Dispose();
         _fixedNoise.Dispose();
         _rng.Dispose();
     }

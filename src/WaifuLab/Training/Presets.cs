@@ -1,3 +1,4 @@
+using WaifuLab.Conditional;
 using WaifuLab.Models;
 
 namespace WaifuLab.Training;
@@ -21,6 +22,10 @@ public static class Presets
             new TrainOptions { Model = new GanModelOptions(128, 100, 16, 16, ExtraBlocks: 1), Epochs = 2, MaxIterations = 1000, BatchSize = 32 }),
         ("deep128-full", "128 px, nf 64, one extra 3x3 block per stage, batch 64, 32 epochs: the deeper model at full width (GPU).",
             new TrainOptions { Model = new GanModelOptions(128, 100, 64, 64, ExtraBlocks: 1), Epochs = 32, BatchSize = 64 }),
+        ("cgan-smoke", "the smoke run as a conditional GAN (projection D) on the data's labels: proves attribute conditioning end to end (CI).",
+            new TrainOptions { Model = new GanModelOptions(32, 100, 16, 16), Epochs = 1, MaxIterations = 20, BatchSize = 16, SampleGridCount = 16, Conditioning = ConditioningMode.Projection }),
+        ("cgan-quick", "the quick run as a conditional GAN (projection D; --conditioning acgan for AC-GAN): 64 px, nf 32, batch 64, 5 epochs on the labelled data.",
+            new TrainOptions { Model = new GanModelOptions(64, 100, 32, 32), Epochs = 5, BatchSize = 64, Conditioning = ConditioningMode.Projection }),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(p => p.Name).ToArray();
@@ -34,7 +39,8 @@ public static class Presets
         var p = Find(name);
         var o = p.Options;
         return $"{p.Name}: {p.Description} [size {o.Model.ImageSize}, ngf {o.Model.Ngf}, ndf {o.Model.Ndf}, extra blocks {o.Model.ExtraBlocks}, " +
-               $"batch {o.BatchSize}, epochs {o.Epochs}{(o.MaxIterations is { } m ? $", max {m} iterations" : "")}]";
+               $"batch {o.BatchSize}, epochs {o.Epochs}{(o.MaxIterations is { } m ? $", max {m} iterations" : "")}" +
+               $"{(o.Conditioning is { } c ? $", conditional {c}" : "")}]";
     }
 
     static (string Name, string Description, TrainOptions Options) Find(string name)

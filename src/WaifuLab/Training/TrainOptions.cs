@@ -1,4 +1,5 @@
 using WaifuLab.Backend;
+using WaifuLab.Conditional;
 using WaifuLab.Models;
 
 namespace WaifuLab.Training;
@@ -33,9 +34,19 @@ public sealed record TrainOptions
     public bool FlipAugment { get; init; } = true;
     /// <summary>
     /// Remedies against D dominance and the dominance instrumentation (extra history columns); null = the plain DCGAN
-    /// update, exactly as without stabilisers. See <see cref="WaifuLab.Stabilizers.StabilizedGanUpdate"/>.
+    /// update, exactly as without stabilisers. See <see cref="WaifuLab.Stabilizers.StabilizedGanUpdate"/>. Unconditional
+    /// runs only: conditional runs use <see cref="WaifuLab.Conditional.ConditionalGanStep"/>'s own losses.
     /// </summary>
     public WaifuLab.Stabilizers.StabilizerOptions? Stabilizers { get; init; }
+    /// <summary>
+    /// Conditional GAN: how D takes the labels into account; null trains the unconditional DCGAN. A conditional run
+    /// needs a labelled dataset and its <see cref="WaifuLab.Data.LabelSchema"/> (see <see cref="GanTrainer"/>).
+    /// </summary>
+    public ConditioningMode? Conditioning { get; init; }
+    /// <summary>Conditional runs: width of G's learned embedding of the label vector c, concatenated with z.</summary>
+    public int EmbedSize { get; init; } = 50;
+    /// <summary>Conditional runs with AC-GAN: weight of the attribute-classification loss in D's and G's losses.</summary>
+    public double AuxWeight { get; init; } = 1.0;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field; returns this for chaining.</summary>
     public TrainOptions Validate()
@@ -53,6 +64,14 @@ public sealed record TrainOptions
         if (SampleGridCount <= 0) throw new ArgumentException($"sample grid count must be positive, got {SampleGridCount}", nameof(SampleGridCount));
         if (CheckpointEveryEpochs <= 0) throw new ArgumentException($"checkpoint interval must be a positive number of epochs, got {CheckpointEveryEpochs}", nameof(CheckpointEveryEpochs));
         Stabilizers?.Validate();
+        if (Conditioning is { } mode && !Enum.IsDefined(mode))
+            throw new ArgumentException($"unknown conditioning {mode}; use one of {string.Join(", ", Enum.GetNames<ConditioningMode>())}", nameof(Conditioning));
+        if (Conditioning is not null && Stabilizers is not null)
+            throw new ArgumentException("stabilisers apply to unconditional runs only: leave Stabilizers null with Conditioning", nameof(Stabilizers));
+        if (Conditioning is not null && Model.ExtraBlocks != 0)
+            throw new ArgumentException("the conditional models have no extra blocks: use ExtraBlocks 0 with Conditioning", nameof(Conditioning));
+        if (EmbedSize <= 0) throw new ArgumentException($"embedding size must be positive, got {EmbedSize}", nameof(EmbedSize));
+        if (!double.IsFinite(AuxWeight) || AuxWeight < 0) throw new ArgumentException($"auxiliary loss weight must be a finite number >= 0, got {AuxWeight}", nameof(AuxWeight));
         if (GcEvery < 0) throw new ArgumentException($"GC interval must be 0 (never) or positive, got {GcEvery}", nameof(GcEvery));
         return this;
     }

@@ -1,0 +1,136 @@
+using WaifuLab.Conditional;
+using WaifuLab.Data;
+using WaifuLab.Imaging;
+using WaifuLab.Training;
+using static TorchSharp.torch;
+using static WaifuLab.Tests.Training.TrainingFixtures;
+
+namespace WaifuLab.Tests.Training;
+
+/// <summary>Conditional runs through GanTrainer: labels in, labels in the checkpoint, sampling by attribute, exact resume.</summary>
+public sealed class ConditionalTrainerTests : IDisposable
+{
+    readonly string _root = TempFolder();
+
+    string Run(string name) => Path.Combine(_root, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    public static LabelSchema Schema { get; } = new([
+        AttributeSpec.Categorical("hair", "black", "white", "red"),
+        AttributeSpec.Categorical("glasses", "no", "yes"),
+        AttributeSpec.Continuous("mouth", 0, 1),
+    ]);
+
+    public static TrainOptions TinyConditional(ConditioningMode mode = ConditioningMode.Projection) =>
+        Tiny with { Conditioning = mode, EmbedSize = 4, SampleGridCount = 6 };
+
+    /// <summary>Random 32 px images with random labels of <see cref="Schema"/> (fixed seed).</summary>
+    public static ImageDataset MakeLabelledData(int count = 16)
+    {
+        var rng = new Random(7);
+        var rows = new float[count * Schema.Width];
+        for (int i = 0; i < count; i++)
+        {
+            var row = Schema.Encode(new Dictionary<string, string>
+            {
+                ["hair"] = Schema["hair"].Values[rng.Next(3)],
+                ["glasses"] = rng.Next(2) == 0 ? "no" : "yes",
+                ["mouth"] = rng.NextDouble().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+            row.CopyTo(rows, i * Schema.Width);
+        }
+        using var images = MakeData(count);
+        return new ImageDataset(images.Images.clone(), tensor(rows, new long[] { count, Schema.Width }), "random labelled");
+    }
+
+    [Theory]
+    [InlineData(ConditioningMode.Projection)]
+    [InlineData(ConditioningMode.AuxiliaryClassifier)]
+    public void ConditionalRunStoresItsLabelsAndSamplesByAttribute(ConditioningMode mode)
+    {
+        using var data = MakeLabelledData();
+        using var t = new GanTrainer(TinyConditional(mode) with { Epochs = 2 }, Run("c"), Schema);
+        t.Train(data);
+
+        Assert.True(t.IsConditional);
+        Assert.Equal(8, t.Iteration);
+        Assert.Equal(mode, t.ConditionalDiscriminator!.Mode);
+        if (mode == ConditioningMode.AuxiliaryClassifier) Assert.Contains("aux_d", t.History[^1].Extra!.Keys);
+        var header = GanTrainer.ReadHeader(t.Folder.LastCheckpoint);
+        Assert.Equal(new[] { "hair", "glasses", "mouth" }, header.Labels!.Attributes.Select(a => a.Name));
+        Assert.Equal(mode, header.Options.Conditioning);
+        using (var grid = TensorImage.Load(t.Folder.SampleGrid(2))) // 3 hair rows x 2 columns of 32 px, 2 px padding
+            Assert.Equal(new long[] { 3, 2 + 3 * 34, 2 + 2 * 34 }, grid.shape);
+
+        using var loaded = GanTrainer.Load(t.Folder.LastCheckpoint);
+        Assert.Equal(16, loaded.ConditionPool!.Count);
+        var white = loaded.Request("hair=white", "mouth=0.8");
+        using var a = loaded.Sample(5, white, seed: 3);
+        using var b = t.Sample(5, t.Request("hair=white", "mouth=0.8"), seed: 3);
+        using var red = loaded.Sample(5, loaded.Request("hair=red", "mouth=0.8"), seed: 3);
+        using var any = loaded.Sample(7, seed: 3);
+        Assert.Equal(new long[] { 5, 3, 32, 32 }, a.shape);
+        Assert.Equal(new long[] { 7, 3, 32, 32 }, any.shape);
+        // Close, not bit-identical: libtorch's CPU convolutions may round differently from call to call (~1e-9 seen here).
+        Assert.True(a.allclose(b, rtol: 0, atol: 1e-5), "the loaded run draws other images than the trained one");
+        Assert.False(a.allclose(red, rtol: 0, atol: 1e-6), "the requested hair colour does not reach G");
+    }
+
+    [Fact]
+    public void ConditionalResumeContinuesTheRunExactly()
+    {
+        using var data = MakeLabelledData();
+        var o = TinyConditional(ConditioningMode.AuxiliaryClassifier) with { Epochs = 3 };
+        using var whole = new GanTrainer(o, Run("whole"), Schema);
+        whole.Train(data);
+
+        using (var first = new GanTrainer(o with { MaxIterations = 6 }, Run("halves"), Schema)) // stops mid-epoch 2
+            first.Train(data);
+        using var second = GanTrainer.Resume(Run("halves"), x => x with { MaxIterations = null });
+        Assert.True(second.IsConditional);
+        Assert.Equal(6, second.Iteration);
+        second.Train(data);
+
+        Assert.Equal(12, second.Iteration);
+        Assert.Equal(whole.History.Select(s => (s.Iteration, s.LossD, s.LossG)), second.History.Select(s => (s.Iteration, s.LossD, s.LossG)));
+        Assert.True(Same(Snapshot(whole.ConditionalGenerator!), second.ConditionalGenerator!), "resumed G differs from the uninterrupted run's");
+        Assert.True(Same(Snapshot(whole.ConditionalDiscriminator!), second.ConditionalDiscriminator!), "resumed D differs from the uninterrupted run's");
+        Assert.Throws<ArgumentException>(() => GanTrainer.Resume(Run("halves"), x => x with { Conditioning = ConditioningMode.Projection }));
+    }
+
+    [Fact]
+    public void MisuseIsRefusedClearly()
+    {
+        using var labelled = MakeLabelledData();
+        using var unlabelled = MakeData();
+
+        var noLabels = Assert.Throws<ArgumentException>(() => new GanTrainer(TinyConditional(), Run("x")));
+        Assert.Contains("labels", noLabels.Message);
+        Assert.False(Directory.Exists(Run("x")));
+
+        using (var c = new GanTrainer(TinyConditional(), Run("c"), Schema))
+        {
+            var e = Assert.Throws<ArgumentException>(() => c.Train(unlabelled));
+            Assert.Contains("this dataset has no labels.csv; conditional training needs one (see data/README.md)", e.Message);
+            Assert.Throws<InvalidOperationException>(() => c.Generator);
+            var bad = Assert.Throws<ArgumentException>(() => c.Request("hair=green"));
+            Assert.Contains("black, white, red", bad.Message);
+            Assert.Contains("glasses", Assert.Throws<ArgumentException>(() => c.Request("hat=yes")).Message);
+            using var images = MakeData(4);
+            Assert.Throws<ArgumentException>(() => c.TrainOn(images.Images)); // no conditions
+        }
+
+        using var u = new GanTrainer(Tiny with { MaxIterations = 1 }, Run("u"), Schema); // labels ignored: unconditional
+        u.Train(labelled);
+        Assert.False(u.IsConditional);
+        Assert.Null(u.Labels);
+        Assert.Null(GanTrainer.ReadHeader(u.Folder.LastCheckpoint).Labels);
+        var refused = Assert.Throws<ArgumentException>(() => u.Sample(2, AttributeRequest.Parse(Schema, "hair=white"), seed: 1));
+        Assert.Contains("unconditional", refused.Message);
+        Assert.Throws<ArgumentException>(() => u.Request("hair=white"));
+    }
+}
