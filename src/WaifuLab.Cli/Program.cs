@@ -12,5 +12,6 @@ var root = new RootCommand("WaifuLab: GANs that draw anime faces, on TorchSharp.
     SampleCommand.Create(),
     BenchCommand.Create(),
     EvalCommand.Create(),
+    ProjectCommand.Create(),
 };
 return CliErrors.Run(root, args);
