@@ -108,7 +108,7 @@ public static class BenchCommand
         }
         var env = new Dictionary<string, string>();
         var openblas = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache/openblas/usr/lib/x86_64-linux-gnu/openblas-openmp");
-        if (Directory.Exists(openblas)) { env["LD_LIBRARY_PATH"] = openblas; env["OPENBLAS_CORETYPE"] = "SkylakeX"; }
+        if (Directory.Exists(openblas)) { env["LD_LIBRARY_PATH"] = openblas; env["OPENBLAS_CORETYPE"] = OpenBlasCoreType(); }
         var m = options.Model;
         if (m.ExtraBlocks > 0 || m.ImageSize > 128)
         {
@@ -126,6 +126,16 @@ public static class BenchCommand
         double ms = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         Console.WriteLine(F($"pytorch   median {ms,8:F1} ms/it  ({(env.Count > 0 ? "OpenBLAS" : "Debian's reference BLAS")}, run after the interleaved pair)"));
         Console.WriteLine(F($"trainer speed / pytorch speed = {ms / trainerMs:F3} (target >= 1.2 against OpenBLAS)"));
+    }
+
+    /// <summary>
+    /// OpenBLAS 0.3.21 misdetects these CPUs, so the core type is forced; SkylakeX kernels need AVX-512 and die with
+    /// SIGILL without it, so pick by the CPU's flags.
+    /// </summary>
+    static string OpenBlasCoreType()
+    {
+        var flags = File.Exists("/proc/cpuinfo") ? File.ReadAllText("/proc/cpuinfo") : "";
+        return flags.Contains("avx512f") ? "SkylakeX" : flags.Contains("avx2") ? "Haswell" : "Prescott";
     }
 
     static string? FindReferenceScript()
