@@ -78,11 +78,11 @@ public static class BenchCommand
             if (i % 2 == 0 && bare is not null) bTimes.Add(Time(clock, () => bare.Step(real)));
         }
         long rss1 = Environment.WorkingSet;
-        double ta = Median(a);
+        double ta = IterationTimer.Median(a);
         Console.WriteLine(F($"trainer   median {ta,8:F1} ms/it  {options.BatchSize * 1000 / ta,8:F1} img/s"));
         if (bare is not null)
         {
-            double tb = Median(bTimes);
+            double tb = IterationTimer.Median(bTimes);
             Console.WriteLine(F($"bare loop median {tb,8:F1} ms/it  {options.BatchSize * 1000 / tb,8:F1} img/s"));
             Console.WriteLine(F($"trainer speed / bare loop speed = {tb / ta:F3} (target >= 0.95)"));
         }
@@ -173,12 +173,6 @@ public static class BenchCommand
         clock.Restart();
         action();
         return clock.Elapsed.TotalMilliseconds;
-    }
-
-    static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 
     static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

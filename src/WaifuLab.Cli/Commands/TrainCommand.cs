@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using WaifuLab.Backend;
 using WaifuLab.Data;
-using WaifuLab.Imaging;
 using WaifuLab.Training;
 using static TorchSharp.torch;
 

@@ -45,7 +45,8 @@ public static class IterationTimer
         }
     }
 
-    static double Median(List<double> xs)
+    /// <summary>The median of timings (the middle pair's mean for an even count): robust to a stray slow iteration.</summary>
+    public static double Median(IReadOnlyList<double> xs)
     {
         var s = xs.Order().ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
