@@ -1,0 +1,144 @@
+using ScottPlot;
+using SkiaSharp;
+using WaifuLab.Imaging;
+using WaifuLab.Training;
+
+namespace WaifuLab.Plots;
+
+/// <summary>
+/// A run's curves as a static PNG (README figures, <c>waifulab plot</c>): losses on top, D(x) and D(G(z)) below,
+/// per iteration, each noisy raw series faint under its moving mean. Plotly charts (<see cref="Charts"/>) cannot be
+/// exported without a browser, so this draws with ScottPlot on SkiaSharp.
+/// </summary>
+public static class HistoryPng
+{
+    static readonly object FontLock = new();
+    static readonly Dictionary<string, string> Registered = [];
+
+    /// <summary>Draws the two panels and encodes them as a PNG of the requested size.</summary>
+    public static PngImage Render(TrainHistory history, HistoryPngOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        options ??= new HistoryPngOptions();
+        options.Validate();
+        if (history.Count == 0) throw new ArgumentException("the history has no iterations to plot", nameof(history));
+        var font = FontFamily(PlotFont.Resolve(options.FontFile));
+        int window = options.SmoothWindow == 0 ? Math.Max(5, history.Count / 50) : options.SmoothWindow;
+        var x = history.Series(s => s.Iteration);
+
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(2);
+        var losses = multiplot.GetPlot(0);
+        var outputs = multiplot.GetPlot(1);
+
+        AddSeries(losses, x, history.Series(s => s.LossD), "loss_D", Colors.C0, window);
+        AddSeries(losses, x, history.Series(s => s.LossG), "loss_G", Colors.C1, window);
+        losses.Title(options.Title ?? "Training curves");
+        losses.YLabel("loss");
+
+        AddSeries(outputs, x, history.Series(s => s.DReal), "D(x)", Colors.C2, window);
+        AddSeries(outputs, x, history.Series(s => s.DFakeBefore), "D(G(z))", Colors.C3, window);
+        outputs.YLabel("D output (probability)");
+        outputs.XLabel("iteration");
+
+        foreach (var plot in new[] { losses, outputs })
+        {
+            plot.Font.Set(font);
+            plot.ShowLegend(Alignment.UpperRight);
+            plot.Axes.AutoScale();
+            // Both panels over the same iterations, so their x axes line up for reading one against the other.
+            plot.Axes.SetLimitsX(x[0], Math.Max(x[^1], x[0] + 1));
+        }
+        outputs.Axes.SetLimitsY(-0.02, 1.02);
+
+        using var surface = SKSurface.Create(new SKImageInfo(options.Width, options.Height, SKColorType.Rgba8888, SKAlphaType.Premul))
+            ?? throw new InvalidOperationException($"SkiaSharp could not make a {options.Width}x{options.Height} surface");
+        surface.Canvas.Clear(SKColors.White);
+        multiplot.Render(surface.Canvas, new PixelRect(0, options.Width, options.Height, 0));
+        using var image = surface.Snapshot();
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return new PngImage(data.ToArray(), options.Width, options.Height);
+    }
+
+    /// <summary>Renders and writes the PNG atomically.</summary>
+    public static PngImage Save(TrainHistory history, string path, HistoryPngOptions? options = null)
+    {
+        var png = Render(history, options);
+        png.Save(path);
+        return png;
+    }
+
+    /// <summary>Loads a run folder's history.csv (or the CSV itself) and writes its PNG.</summary>
+    /// <exception cref="FileNotFoundException">Neither a run folder with history.csv nor a history file.</exception>
+    public static PngImage Save(string runFolderOrHistoryCsv, string path, HistoryPngOptions? options = null) =>
+        Save(TrainHistory.Load(HistoryPath(runFolderOrHistoryCsv)), path, options);
+
+    /// <summary>The history file of a run folder, or the path itself when it is a file.</summary>
+    public static string HistoryPath(string runFolderOrHistoryCsv)
+    {
+        if (Directory.Exists(runFolderOrHistoryCsv))
+        {
+            var csv = Path.Combine(runFolderOrHistoryCsv, "history.csv");
+            return File.Exists(csv) ? csv
+                : throw new FileNotFoundException($"run folder {runFolderOrHistoryCsv} has no history.csv: train into it first, or give the CSV's path", csv);
+        }
+        return File.Exists(runFolderOrHistoryCsv) ? runFolderOrHistoryCsv
+            : throw new FileNotFoundException($"run folder or history file not found: {runFolderOrHistoryCsv}", runFolderOrHistoryCsv);
+    }
+
+    /// <summary>
+    /// The raw series, faint when a moving mean is drawn over it; non-finite values (a run stopped on NaN) are left out
+    /// rather than wrecking the axis range.
+    /// </summary>
+    static void AddSeries(Plot plot, IReadOnlyList<double> x, IReadOnlyList<double> y, string name, Color color, int window)
+    {
+        var finite = Enumerable.Range(0, y.Count).Where(i => double.IsFinite(y[i])).ToArray();
+        if (finite.Length == 0) return;
+        var fx = finite.Select(i => x[i]).ToArray();
+        var fy = finite.Select(i => y[i]).ToArray();
+        bool smooth = window > 1 && fy.Length > window;
+
+        var (rx, ry) = Charts.Downsample(fx, fy, Charts.MaxPoints);
+        var raw = plot.Add.ScatterLine(rx, ry, smooth ? color.WithAlpha(0.3) : color);
+        raw.LineWidth = smooth ? 1 : 1.5f;
+        raw.LegendText = smooth ? $"{name} per iteration" : name;
+        if (!smooth) return;
+
+        var (mx, my) = Charts.Downsample(fx, MovingMean(fy, window), Charts.MaxPoints);
+        var mean = plot.Add.ScatterLine(mx, my, color);
+        mean.LineWidth = 2;
+        mean.LegendText = $"{name}, moving mean of {window}";
+    }
+
+    /// <summary>Centred moving mean; the window shrinks at the ends instead of inventing values.</summary>
+    public static double[] MovingMean(IReadOnlyList<double> y, int window)
+    {
+        if (window < 1) throw new ArgumentException($"the window must be at least 1, not {window}", nameof(window));
+        var prefix = new double[y.Count + 1];
+        for (int i = 0; i < y.Count; i++) prefix[i + 1] = prefix[i] + y[i];
+        var result = new double[y.Count];
+        int before = (window - 1) / 2, after = window / 2;
+        for (int i = 0; i < y.Count; i++)
+        {
+            int from = Math.Max(0, i - before), to = Math.Min(y.Count, i + after + 1);
+            result[i] = (prefix[to] - prefix[from]) / (to - from);
+        }
+        return result;
+    }
+
+    /// <summary>ScottPlot resolves fonts by family name from a global registry: register each file once, by a private name.</summary>
+    static string FontFamily(string file)
+    {
+        lock (FontLock)
+        {
+            if (!Registered.TryGetValue(file, out var family))
+            {
+                family = $"WaifuLab {Path.GetFileNameWithoutExtension(file)}";
+                Fonts.AddFontFile(family, file, bold: false, italic: false);
+                Fonts.AddFontFile(family, file, bold: true, italic: false); // titles ask for bold: the regular face beats no text
+                Registered[file] = family;
+            }
+            return family;
+        }
+    }
+}
