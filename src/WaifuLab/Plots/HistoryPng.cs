@@ -31,25 +31,37 @@ public static class HistoryPng
         var losses = multiplot.GetPlot(0);
         var outputs = multiplot.GetPlot(1);
 
-        AddSeries(losses, x, history.Series(s => s.LossD), "loss_D", Colors.C0, window);
-        AddSeries(losses, x, history.Series(s => s.LossG), "loss_G", Colors.C1, window);
+        var lossSeries = new[]
+        {
+            AddSeries(losses, x, history.Series(s => s.LossD), "loss_D", Colors.C0, window),
+            AddSeries(losses, x, history.Series(s => s.LossG), "loss_G", Colors.C1, window),
+        };
         losses.Title(options.Title ?? "Training curves");
         losses.YLabel("loss");
 
-        AddSeries(outputs, x, history.Series(s => s.DReal), "D(x)", Colors.C2, window);
-        AddSeries(outputs, x, history.Series(s => s.DFakeBefore), "D(G(z))", Colors.C3, window);
+        var outputSeries = new[]
+        {
+            AddSeries(outputs, x, history.Series(s => s.DReal), "D(x)", Colors.C2, window),
+            AddSeries(outputs, x, history.Series(s => s.DFakeBefore), "D(G(z))", Colors.C3, window),
+        };
         outputs.YLabel("D output (probability)");
-        outputs.XLabel("iteration");
+        bool smoothed = window > 1 && history.Count > window;
+        outputs.XLabel(smoothed ? $"iteration    (faint: each iteration; bold: moving mean of {window})" : "iteration");
 
-        foreach (var plot in new[] { losses, outputs })
+        // Both panels span the same iterations, so their x axes line up for reading one against the other.
+        double xMin = x[0], xMax = Math.Max(x[^1], x[0] + 1);
+        var (lossMin, lossMax) = Range(lossSeries);
+        double pad = Math.Max(lossMax - lossMin, 1e-6);
+        losses.Axes.SetLimits(xMin, xMax, lossMin - 0.04 * pad, lossMax + 0.12 * pad);
+        outputs.Axes.SetLimits(xMin, xMax, -0.02, 1.02);
+        foreach (var (plot, series) in new[] { (losses, lossSeries), (outputs, outputSeries) })
         {
             plot.Font.Set(font);
-            plot.ShowLegend(Alignment.UpperRight);
-            plot.Axes.AutoScale();
-            // Both panels over the same iterations, so their x axes line up for reading one against the other.
-            plot.Axes.SetLimitsX(x[0], Math.Max(x[^1], x[0] + 1));
+            var limits = plot.Axes.GetLimits();
+            plot.ShowLegend(LegendCorner(series, limits.Left, limits.Right, limits.Bottom, limits.Top));
+            plot.Legend.BackgroundColor = Colors.White.WithAlpha(0.85);
+            plot.Legend.ShadowColor = Colors.Transparent;
         }
-        outputs.Axes.SetLimitsY(-0.02, 1.02);
 
         using var surface = SKSurface.Create(new SKImageInfo(options.Width, options.Height, SKColorType.Rgba8888, SKAlphaType.Premul))
             ?? throw new InvalidOperationException($"SkiaSharp could not make a {options.Width}x{options.Height} surface");
@@ -86,14 +98,17 @@ public static class HistoryPng
             : throw new FileNotFoundException($"run folder or history file not found: {runFolderOrHistoryCsv}", runFolderOrHistoryCsv);
     }
 
+    /// <summary>The points drawn for one series: raw, and its moving mean (empty when not smoothed).</summary>
+    sealed record Drawn(double[] X, double[] Raw, double[] Mean);
+
     /// <summary>
-    /// The raw series, faint when a moving mean is drawn over it; non-finite values (a run stopped on NaN) are left out
-    /// rather than wrecking the axis range.
+    /// The raw series, faint when a moving mean is drawn over it (only the mean is in the legend, to keep the legend
+    /// small); non-finite values (a run stopped on NaN) are left out rather than wrecking the axis range.
     /// </summary>
-    static void AddSeries(Plot plot, IReadOnlyList<double> x, IReadOnlyList<double> y, string name, Color color, int window)
+    static Drawn AddSeries(Plot plot, IReadOnlyList<double> x, IReadOnlyList<double> y, string name, Color color, int window)
     {
         var finite = Enumerable.Range(0, y.Count).Where(i => double.IsFinite(y[i])).ToArray();
-        if (finite.Length == 0) return;
+        if (finite.Length == 0) return new Drawn([], [], []);
         var fx = finite.Select(i => x[i]).ToArray();
         var fy = finite.Select(i => y[i]).ToArray();
         bool smooth = window > 1 && fy.Length > window;
@@ -101,13 +116,53 @@ public static class HistoryPng
         var (rx, ry) = Charts.Downsample(fx, fy, Charts.MaxPoints);
         var raw = plot.Add.ScatterLine(rx, ry, smooth ? color.WithAlpha(0.3) : color);
         raw.LineWidth = smooth ? 1 : 1.5f;
-        raw.LegendText = smooth ? $"{name} per iteration" : name;
-        if (!smooth) return;
-
+        if (!smooth)
+        {
+            raw.LegendText = name;
+            return new Drawn(rx, ry, []);
+        }
         var (mx, my) = Charts.Downsample(fx, MovingMean(fy, window), Charts.MaxPoints);
         var mean = plot.Add.ScatterLine(mx, my, color);
         mean.LineWidth = 2;
-        mean.LegendText = $"{name}, moving mean of {window}";
+        mean.LegendText = name;
+        return new Drawn(rx, ry, my);
+    }
+
+    static (double Min, double Max) Range(IEnumerable<Drawn> series)
+    {
+        var all = series.SelectMany(s => s.Raw).ToArray();
+        return all.Length == 0 ? (0, 1) : (all.Min(), all.Max());
+    }
+
+    /// <summary>
+    /// The legend goes in the corner the curves cross least (bold means count fully, faint raw points a quarter), so
+    /// it hides as little as possible whichever way a run went.
+    /// </summary>
+    static Alignment LegendCorner(IReadOnlyList<Drawn> series, double left, double right, double bottom, double top)
+    {
+        (Alignment Where, double X0, double X1, double Y0, double Y1)[] boxes =
+        [
+            (Alignment.UpperRight, 0.75, 1, 0.78, 1), (Alignment.UpperLeft, 0, 0.25, 0.78, 1),
+            (Alignment.LowerRight, 0.75, 1, 0, 0.22), (Alignment.LowerLeft, 0, 0.25, 0, 0.22),
+            (Alignment.MiddleRight, 0.75, 1, 0.39, 0.61), (Alignment.UpperCenter, 0.375, 0.625, 0.78, 1),
+        ];
+        double width = Math.Max(right - left, 1e-12), height = Math.Max(top - bottom, 1e-12);
+        double Crossings((Alignment Where, double X0, double X1, double Y0, double Y1) box)
+        {
+            double count = 0;
+            foreach (var s in series)
+                for (int i = 0; i < s.X.Length; i++)
+                {
+                    double fx = (s.X[i] - left) / width;
+                    if (fx < box.X0 || fx > box.X1) continue;
+                    if (In((s.Raw[i] - bottom) / height)) count += 0.25;
+                    // The mean was downsampled from the same x as the raw points, so index i is the same iteration.
+                    if (i < s.Mean.Length && In((s.Mean[i] - bottom) / height)) count += 1;
+                }
+            return count;
+            bool In(double fy) => fy >= box.Y0 && fy <= box.Y1;
+        }
+        return boxes.MinBy(Crossings).Where;
     }
 
     /// <summary>Centred moving mean; the window shrinks at the ends instead of inventing values.</summary>
