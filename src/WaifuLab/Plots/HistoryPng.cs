@@ -190,7 +190,9 @@ public static class HistoryPng
             {
                 family = $"WaifuLab {Path.GetFileNameWithoutExtension(file)}";
                 Fonts.AddFontFile(family, file, bold: false, italic: false);
-                Fonts.AddFontFile(family, file, bold: true, italic: false); // titles ask for bold: the regular face beats no text
+                // Titles ask for bold: the family's bold file when it sits beside the regular one, else the regular face.
+                var bold = Path.Combine(Path.GetDirectoryName(file)!, $"{Path.GetFileNameWithoutExtension(file)}-Bold{Path.GetExtension(file)}");
+                Fonts.AddFontFile(family, File.Exists(bold) ? bold : file, bold: true, italic: false);
                 Registered[file] = family;
             }
             return family;
