@@ -13,5 +13,6 @@ var root = new RootCommand("WaifuLab: GANs that draw anime faces, on TorchSharp.
     BenchCommand.Create(),
     EvalCommand.Create(),
     ProjectCommand.Create(),
+    PlotCommand.Create(),
 };
 return CliErrors.Run(root, args);
