@@ -17,6 +17,7 @@ public static partial class CellDirectives
         "libtorch-cpu", "libtorch-cpu-linux-x64", "libtorch-cpu-win-x64", "libtorch-cpu-osx-arm64",
         "SkiaSharp", "SkiaSharp.NativeAssets.Linux", "SkiaSharp.NativeAssets.Linux.NoDependencies",
         "Plotly.NET", "Plotly.NET.CSharp",
+        "ScottPlot", // static PNG charts (Plots/HistoryPng)
         // The kernel extension that renders charts in VS Code; the runner renders them itself.
         "Plotly.NET.Interactive",
         "FSharp.Core",
