@@ -9,15 +9,8 @@ using static TorchSharp.torch;
 
 namespace WaifuLab.Tests.Cli;
 
-public sealed class ConditionalSampleCommandTests : IDisposable
+public sealed class ConditionalSampleCommandTests : TempFolderTest
 {
-    readonly string _root = TrainingFixtures.TempFolder();
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
-
     static int Cli(params string[] args) =>
         CliErrors.Run(new RootCommand { TrainCommand.Create(), SampleCommand.Create() }, args);
 
@@ -25,7 +18,7 @@ public sealed class ConditionalSampleCommandTests : IDisposable
     {
         using var data = ConditionalTrainerTests.MakeLabelledData();
         var options = conditional ? ConditionalTrainerTests.TinyConditional() : TrainingFixtures.Tiny;
-        using var t = new GanTrainer(options with { MaxIterations = 2 }, Path.Combine(_root, conditional ? "c" : "u"), ConditionalTrainerTests.Schema);
+        using var t = new GanTrainer(options with { MaxIterations = 2 }, Path.Combine(Root, conditional ? "c" : "u"), ConditionalTrainerTests.Schema);
         t.Train(data);
         return t.Folder.LastCheckpoint;
     }
@@ -34,12 +27,12 @@ public sealed class ConditionalSampleCommandTests : IDisposable
     public void SampleByAttributeAndGrid()
     {
         var ckpt = Checkpoint(conditional: true);
-        var png = Path.Combine(_root, "white.png");
+        var png = Path.Combine(Root, "white.png");
         Assert.Equal(0, Cli("sample", "--checkpoint", ckpt, "--attr", "hair=white", "--attr", "mouth=0.8", "--count", "4", "--seed", "2", "--out", png));
         using (var image = TensorImage.Load(png))
             Assert.Equal(new long[] { 3, 2 + 2 * 34, 2 + 2 * 34 }, image.shape);
 
-        var grid = Path.Combine(_root, "grid.png");
+        var grid = Path.Combine(Root, "grid.png");
         Assert.Equal(0, Cli("sample", "--checkpoint", ckpt, "--grid", "hair", "--columns", "5", "--out", grid));
         using (var image = TensorImage.Load(grid)) // 3 hair colours x 5 noise vectors
             Assert.Equal(new long[] { 3, 2 + 3 * 34, 2 + 5 * 34 }, image.shape);
@@ -54,10 +47,10 @@ public sealed class ConditionalSampleCommandTests : IDisposable
         Console.SetError(error);
         try
         {
-            Assert.Equal(2, Cli("sample", "--checkpoint", ckpt, "--attr", "hat=red", "--out", Path.Combine(_root, "x.png")));
-            Assert.Equal(2, Cli("sample", "--checkpoint", ckpt, "--attr", "hair=green", "--out", Path.Combine(_root, "x.png")));
-            Assert.Equal(2, Cli("sample", "--checkpoint", ckpt, "--attr", "mouth=3", "--out", Path.Combine(_root, "x.png")));
-            Assert.Equal(2, Cli("sample", "--checkpoint", Checkpoint(conditional: false), "--attr", "hair=white", "--out", Path.Combine(_root, "x.png")));
+            Assert.Equal(2, Cli("sample", "--checkpoint", ckpt, "--attr", "hat=red", "--out", Path.Combine(Root, "x.png")));
+            Assert.Equal(2, Cli("sample", "--checkpoint", ckpt, "--attr", "hair=green", "--out", Path.Combine(Root, "x.png")));
+            Assert.Equal(2, Cli("sample", "--checkpoint", ckpt, "--attr", "mouth=3", "--out", Path.Combine(Root, "x.png")));
+            Assert.Equal(2, Cli("sample", "--checkpoint", Checkpoint(conditional: false), "--attr", "hair=white", "--out", Path.Combine(Root, "x.png")));
         }
         finally
         {
@@ -68,13 +61,13 @@ public sealed class ConditionalSampleCommandTests : IDisposable
         Assert.Contains("black, white, red", text);
         Assert.Contains("[0, 1]", text);
         Assert.Contains("unconditional", text);
-        Assert.False(File.Exists(Path.Combine(_root, "x.png")));
+        Assert.False(File.Exists(Path.Combine(Root, "x.png")));
     }
 
     [Fact]
     public void TrainConditionalOnALabelledFolderAndRefuseAnUnlabelledOne()
     {
-        var folder = Path.Combine(_root, "faces");
+        var folder = Path.Combine(Root, "faces");
         Directory.CreateDirectory(folder);
         using var g = new Generator(3, CPU);
         var lines = new List<string> { "file,hair,mouth" };
@@ -84,20 +77,20 @@ public sealed class ConditionalSampleCommandTests : IDisposable
             TensorImage.ToPng(img).Save(Path.Combine(folder, $"f{i}.png"));
             lines.Add($"f{i}.png,{(i % 2 == 0 ? "white" : "black")},{i / 8.0:0.###}");
         }
-        var unlabelled = Path.Combine(_root, "unlabelled");
+        var unlabelled = Path.Combine(Root, "unlabelled");
         Directory.CreateDirectory(unlabelled);
         foreach (var f in Directory.GetFiles(folder)) File.Copy(f, Path.Combine(unlabelled, Path.GetFileName(f)));
         File.WriteAllLines(Path.Combine(folder, "labels.csv"), lines);
 
-        var run = Path.Combine(_root, "runs", "cond");
+        var run = Path.Combine(Root, "runs", "cond");
         Assert.Equal(0, Cli("train", "--preset", "smoke", "--conditional", "--conditioning", "acgan", "--data", folder, "--out", run,
             "--max-iterations", "2", "--batch-size", "4", "--device", "cpu"));
         var header = GanTrainer.ReadHeader(new RunFolder(run).LastCheckpoint);
         Assert.Equal(ConditioningMode.AuxiliaryClassifier, header.Options.Conditioning);
         Assert.Equal(new[] { "hair", "mouth" }, header.Labels!.Attributes.Select(a => a.Name));
 
-        Assert.Equal(2, Cli("train", "--preset", "smoke", "--conditional", "--data", unlabelled, "--out", Path.Combine(_root, "runs", "no"),
+        Assert.Equal(2, Cli("train", "--preset", "smoke", "--conditional", "--data", unlabelled, "--out", Path.Combine(Root, "runs", "no"),
             "--max-iterations", "1", "--device", "cpu"));
-        Assert.False(Directory.Exists(Path.Combine(_root, "runs", "no")));
+        Assert.False(Directory.Exists(Path.Combine(Root, "runs", "no")));
     }
 }

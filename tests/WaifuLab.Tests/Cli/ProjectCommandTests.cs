@@ -9,22 +9,15 @@ using static TorchSharp.torch;
 
 namespace WaifuLab.Tests.Cli;
 
-public sealed class ProjectCommandTests : IDisposable
+public sealed class ProjectCommandTests : TempFolderTest
 {
-    readonly string _root = TrainingFixtures.TempFolder();
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
-
     static int Cli(params string[] args) =>
         CliErrors.Run(new RootCommand { TrainCommand.Create(), ProjectCommand.Create() }, args);
 
     /// <summary>A conditional run trained with preset cgan-smoke on a tiny labelled folder (8 random 32 px faces); returns its checkpoint and one of its images.</summary>
     (string Checkpoint, string Image) ConditionalRun()
     {
-        var folder = Path.Combine(_root, "faces");
+        var folder = Path.Combine(Root, "faces");
         Directory.CreateDirectory(folder);
         using var g = new Generator(3, CPU);
         var lines = new List<string> { "file,hair,mouth" };
@@ -35,7 +28,7 @@ public sealed class ProjectCommandTests : IDisposable
             lines.Add($"f{i}.png,{(i % 2 == 0 ? "white" : "black")},{i / 8.0:0.###}");
         }
         File.WriteAllLines(Path.Combine(folder, "labels.csv"), lines);
-        var run = Path.Combine(_root, "runs", "cond");
+        var run = Path.Combine(Root, "runs", "cond");
         Assert.Equal(0, Cli("train", "--preset", "cgan-smoke", "--data", folder, "--out", run,
             "--max-iterations", "2", "--batch-size", "4", "--device", "cpu"));
         return (new RunFolder(run).LastCheckpoint, Path.Combine(folder, "f3.png"));
@@ -59,7 +52,7 @@ public sealed class ProjectCommandTests : IDisposable
     public void ProjectsAFaceAndWritesEveryFile()
     {
         var (ckpt, image) = ConditionalRun();
-        var dir = Path.Combine(_root, "proj");
+        var dir = Path.Combine(Root, "proj");
         var (code, output, error) = Capture("project", "--checkpoint", ckpt, "--image", image, "--out", dir,
             "--steps", "8", "--restarts", "2", "--no-features", "--edit", "hair=black", "--edit", "mouth=0.5");
         Assert.True(code == 0, error);
@@ -83,13 +76,13 @@ public sealed class ProjectCommandTests : IDisposable
     public void RefusesBadImagesUnconditionalRunsAndUnknownEdits()
     {
         var (ckpt, image) = ConditionalRun();
-        var dir = Path.Combine(_root, "proj");
+        var dir = Path.Combine(Root, "proj");
 
-        var missing = Capture("project", "--checkpoint", ckpt, "--image", Path.Combine(_root, "nope.png"), "--out", dir, "--no-features");
+        var missing = Capture("project", "--checkpoint", ckpt, "--image", Path.Combine(Root, "nope.png"), "--out", dir, "--no-features");
         Assert.InRange(missing.Code, 1, 2);
         Assert.Contains("nope.png", missing.Err);
 
-        var notImage = Path.Combine(_root, "text.png");
+        var notImage = Path.Combine(Root, "text.png");
         File.WriteAllText(notImage, "not a picture");
         var garbage = Capture("project", "--checkpoint", ckpt, "--image", notImage, "--out", dir, "--no-features");
         Assert.InRange(garbage.Code, 1, 2);
@@ -100,7 +93,7 @@ public sealed class ProjectCommandTests : IDisposable
         Assert.Contains("hat", unknown.Err);
 
         using (var data = TrainingFixtures.MakeData(8))
-        using (var t = new GanTrainer(TrainingFixtures.Tiny with { MaxIterations = 1 }, Path.Combine(_root, "u")))
+        using (var t = new GanTrainer(TrainingFixtures.Tiny with { MaxIterations = 1 }, Path.Combine(Root, "u")))
         {
             t.Train(data);
             var uncond = Capture("project", "--checkpoint", t.Folder.LastCheckpoint, "--image", image, "--out", dir, "--no-features");

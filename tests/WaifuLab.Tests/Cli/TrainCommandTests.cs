@@ -7,23 +7,14 @@ using static TorchSharp.torch;
 
 namespace WaifuLab.Tests.Cli;
 
-public sealed class TrainCommandTests : IDisposable
+public sealed class TrainCommandTests : TempFolderTest
 {
-    readonly string _root = Path.Combine(Path.GetTempPath(), "waifulab-tests", Guid.NewGuid().ToString("N"));
-
-    public TrainCommandTests() => Directory.CreateDirectory(_root);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
-
     static int Cli(params string[] args) =>
         CliErrors.Run(new RootCommand { TrainCommand.Create(), SampleCommand.Create() }, args);
 
     string MakePngFolder(int count)
     {
-        var dir = Path.Combine(_root, "images", "nested");
+        var dir = Path.Combine(Root, "images", "nested");
         Directory.CreateDirectory(dir);
         using var g = new Generator(9, CPU);
         for (int i = 0; i < count; i++)
@@ -32,14 +23,14 @@ public sealed class TrainCommandTests : IDisposable
             TensorImage.ToPng(img).Save(Path.Combine(dir, $"img{i:00}.png"));
         }
         File.WriteAllText(Path.Combine(dir, "broken.png"), "not a png");
-        return Path.Combine(_root, "images");
+        return Path.Combine(Root, "images");
     }
 
     [Fact]
     public void TrainOnAFolderOfPngsWritesTheRunFolderAndSampleDrawsFromIt()
     {
         var data = MakePngFolder(16);
-        var run = Path.Combine(_root, "runs", "smoke");
+        var run = Path.Combine(Root, "runs", "smoke");
         Assert.Equal(0, Cli("train", "--preset", "smoke", "--data", data, "--out", run, "--epochs", "2", "--batch-size", "8", "--device", "cpu", "--log-every", "1"));
 
         var f = new RunFolder(run);
@@ -51,7 +42,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(0, Cli("train", "--resume", run, "--data", data, "--epochs", "3"));
         Assert.Equal(6, TrainHistory.Load(f.History).Count);
 
-        var grid = Path.Combine(_root, "grid.png");
+        var grid = Path.Combine(Root, "grid.png");
         Assert.Equal(0, Cli("sample", "--checkpoint", f.LastCheckpoint, "--count", "4", "--seed", "3", "--out", grid));
         using var image = TensorImage.Load(grid);
         Assert.Equal(new long[] { 3, 2 + 2 * 34, 2 + 2 * 34 }, image.shape); // 2x2 grid of 32 px with 2 px padding
@@ -60,13 +51,13 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void MistakesGiveClearErrorsAndExitCodes()
     {
-        Assert.Equal(CliErrors.BadUsage, Cli("train", "--preset", "smoke", "--batch-size", "0", "--data", _root, "--out", Path.Combine(_root, "x")));
-        Assert.False(Directory.Exists(Path.Combine(_root, "x")), "a failed start left a run folder behind");
-        var empty = Directory.CreateDirectory(Path.Combine(_root, "empty")).FullName;
-        Assert.Equal(CliErrors.Failed, Cli("train", "--preset", "smoke", "--data", empty, "--out", Path.Combine(_root, "y")));
-        Assert.False(Directory.Exists(Path.Combine(_root, "y")), "an empty data folder left a run folder behind");
-        Assert.Equal(CliErrors.BadUsage, Cli("train", "--preset", "nope", "--data", _root));
-        Assert.Equal(CliErrors.Failed, Cli("train", "--preset", "smoke", "--data", Path.Combine(_root, "missing")));
-        Assert.Equal(CliErrors.Failed, Cli("sample", "--checkpoint", Path.Combine(_root, "missing.ckpt")));
+        Assert.Equal(CliErrors.BadUsage, Cli("train", "--preset", "smoke", "--batch-size", "0", "--data", Root, "--out", Path.Combine(Root, "x")));
+        Assert.False(Directory.Exists(Path.Combine(Root, "x")), "a failed start left a run folder behind");
+        var empty = Directory.CreateDirectory(Path.Combine(Root, "empty")).FullName;
+        Assert.Equal(CliErrors.Failed, Cli("train", "--preset", "smoke", "--data", empty, "--out", Path.Combine(Root, "y")));
+        Assert.False(Directory.Exists(Path.Combine(Root, "y")), "an empty data folder left a run folder behind");
+        Assert.Equal(CliErrors.BadUsage, Cli("train", "--preset", "nope", "--data", Root));
+        Assert.Equal(CliErrors.Failed, Cli("train", "--preset", "smoke", "--data", Path.Combine(Root, "missing")));
+        Assert.Equal(CliErrors.Failed, Cli("sample", "--checkpoint", Path.Combine(Root, "missing.ckpt")));
     }
 }

@@ -8,16 +8,9 @@ using static WaifuLab.Tests.Training.TrainingFixtures;
 namespace WaifuLab.Tests.Stabilizers;
 
 /// <summary>The stabilisers inside the real trainer (GanTrainer + DcganGenerator/DcganDiscriminator).</summary>
-public sealed class TrainerStabilizerTests : IDisposable
+public sealed class TrainerStabilizerTests : TempFolderTest
 {
-    readonly string _root = TempFolder();
-
-    string Run(string name) => Path.Combine(_root, name);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    string Run(string name) => Path.Combine(Root, name);
 
     static List<TrainStep> Steps(GanTrainer t, ImageDataset data, int n)
     {
@@ -171,17 +164,17 @@ public sealed class TrainerStabilizerTests : IDisposable
     {
         using var data = MakeData();
         var setup = new TrainerAblationSetup { Ngf = 4, DWidthFactor = 2, Nz = 8, Iterations = 3, BatchSize = 4, EvalSamples = 0 };
-        var row = TrainerAblation.RunOne("hinge", StabilizerPresets.Get("hinge"), data, setup, _root);
+        var row = TrainerAblation.RunOne("hinge", StabilizerPresets.Get("hinge"), data, setup, Root);
         Assert.Equal(3, row.History.Count);
-        Assert.True(File.Exists(Path.Combine(_root, "hinge", "history.csv")));
+        Assert.True(File.Exists(Path.Combine(Root, "hinge", "history.csv")));
         Assert.True(double.IsNaN(row.Fid));
         Assert.True(row.Grid.Width > 0);
         // Running again replaces its own run folder, but a folder it did not write is refused.
-        TrainerAblation.RunOne("hinge", StabilizerPresets.Get("hinge"), data, setup, _root);
-        Directory.CreateDirectory(Path.Combine(_root, "ema"));
-        File.WriteAllText(Path.Combine(_root, "ema", "keep.txt"), "mine");
-        Assert.Throws<IOException>(() => TrainerAblation.RunOne("ema", StabilizerPresets.Get("ema"), data, setup, _root));
-        Assert.True(File.Exists(Path.Combine(_root, "ema", "keep.txt")));
+        TrainerAblation.RunOne("hinge", StabilizerPresets.Get("hinge"), data, setup, Root);
+        Directory.CreateDirectory(Path.Combine(Root, "ema"));
+        File.WriteAllText(Path.Combine(Root, "ema", "keep.txt"), "mine");
+        Assert.Throws<IOException>(() => TrainerAblation.RunOne("ema", StabilizerPresets.Get("ema"), data, setup, Root));
+        Assert.True(File.Exists(Path.Combine(Root, "ema", "keep.txt")));
     }
 
     [Fact]

@@ -8,16 +8,9 @@ using static WaifuLab.Tests.Training.TrainingFixtures;
 namespace WaifuLab.Tests.Training;
 
 /// <summary>Conditional runs through GanTrainer: labels in, labels in the checkpoint, sampling by attribute, exact resume.</summary>
-public sealed class ConditionalTrainerTests : IDisposable
+public sealed class ConditionalTrainerTests : TempFolderTest
 {
-    readonly string _root = TempFolder();
-
-    string Run(string name) => Path.Combine(_root, name);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    string Run(string name) => Path.Combine(Root, name);
 
     public static LabelSchema Schema { get; } = new([
         AttributeSpec.Categorical("hair", "black", "white", "red"),

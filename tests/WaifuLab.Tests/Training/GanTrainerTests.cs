@@ -4,16 +4,9 @@ using static WaifuLab.Tests.Training.TrainingFixtures;
 
 namespace WaifuLab.Tests.Training;
 
-public sealed class GanTrainerTests : IDisposable
+public sealed class GanTrainerTests : TempFolderTest
 {
-    readonly string _root = TempFolder();
-
-    string Run(string name) => Path.Combine(_root, name);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
+    string Run(string name) => Path.Combine(Root, name);
 
     [Fact]
     public void TrainWritesTheRunFolder()
@@ -169,7 +162,7 @@ public sealed class GanTrainerTests : IDisposable
         using var data = MakeData(size: 64);
         using var t = new GanTrainer(Tiny, Run("size"));
         Assert.Contains("32 px", Assert.Throws<ArgumentException>(() => t.Train(data)).Message);
-        var bogus = Path.Combine(_root, "bogus.ckpt");
+        var bogus = Path.Combine(Root, "bogus.ckpt");
         File.WriteAllText(bogus, "hello");
         Assert.Throws<InvalidDataException>(() => GanTrainer.Load(bogus));
     }

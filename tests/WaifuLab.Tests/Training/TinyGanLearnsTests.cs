@@ -14,15 +14,8 @@ namespace WaifuLab.Tests.Training;
 /// broken loss sign, a detached G step or a frozen optimizer fails it.
 /// </summary>
 [Collection(BuiltInFacesFixture.Collection)]
-public sealed class TinyGanLearnsTests(BuiltInFacesFixture faces, ITestOutputHelper output) : IDisposable
+public sealed class TinyGanLearnsTests(BuiltInFacesFixture faces, ITestOutputHelper output) : TempFolderTest
 {
-    readonly string _root = TempFolder();
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
-
     [Fact]
     public void Training_300_iterations_on_built_in_faces_at_least_halves_the_fid()
     {
@@ -35,7 +28,7 @@ public sealed class TinyGanLearnsTests(BuiltInFacesFixture faces, ITestOutputHel
             SampleGridCount = 16,
             Device = ComputeDevice.Cpu,
         };
-        using var trainer = new GanTrainer(options, Path.Combine(_root, "tiny"));
+        using var trainer = new GanTrainer(options, Path.Combine(Root, "tiny"));
         using var evaluator = new Evaluator(faces.Classifier, faces.HeldOut);
         var eval = new EvaluationOptions(Count: 300, KidSubsets: 5, Seed: 2);
 
