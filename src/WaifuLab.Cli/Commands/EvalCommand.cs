@@ -71,6 +71,9 @@ public static class EvalCommand
         var report = evaluator.Evaluate(k => trainer.Sample(k, seed + batch++), new EvaluationOptions(Count: count, PrecisionRecall: pr));
         Console.WriteLine($"generator: {ckpt}, epoch {trainer.Epoch}, iteration {trainer.Iteration}");
         Console.WriteLine(report);
+        if (trainer.IsConditional)
+            Console.WriteLine($"attribute control ({count} faces for conditions drawn from the data's labels, read by the classifier):\n" +
+                              AttributeControl.Measure(classifier.Classifier, trainer, count, seed));
         var record = EvaluationRecord.From(report, trainer.Epoch, trainer.Iteration, Path.GetFileName(classifier.Path), Path.GetFullPath(ckpt));
         var metrics = MetricsLog.PathIn(RunFolder.OfCheckpoint(ckpt).Root);
         MetricsLog.Append(metrics, record);

@@ -26,14 +26,16 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its last checkpoint." };
         var evalEvery = new Option<int?>("--eval-every") { Description = "Score FID/KID (500 samples) every K epochs into RUN/metrics.jsonl; needs labelled data (see `waifulab eval`)." };
         var conditional = new Option<bool>("--conditional") { Description = "Train a conditional GAN on the data's labels (labels.csv; the built-in faces have them), to sample by attribute." };
-        var conditioning = new Option<string?>("--conditioning") { Description = "How D sees the labels: projection (default), acgan or concat. Implies --conditional." };
-        conditioning.AcceptOnlyFromAmong("projection", "acgan", "concat");
+        var conditioning = new Option<string?>("--conditioning") { Description = "How D sees the labels: projection (default), acgan, concat or projection-ac (projection plus an AC-GAN attribute head). Implies --conditional." };
+        conditioning.AcceptOnlyFromAmong("projection", "acgan", "concat", "projection-ac");
+        var cbn = new Option<bool>("--conditional-batchnorm") { Description = "Conditional runs: condition every BatchNorm of G on the labels too, not only its input." };
+        var auxWeight = new Option<double?>("--aux-weight") { Description = "Conditional runs with acgan or projection-ac: weight of the attribute loss (default 1)." };
         var logEvery = new Option<int>("--log-every") { Description = "Print a progress line every N iterations.", DefaultValueFactory = _ => 50 };
 
         var command = new Command("train", "Train a DCGAN on a folder of images; writes options, history, sample grids and checkpoints to a run folder.")
         {
             preset, data, output, epochs, maxIterations, batchSize, lrG, lrD, seed, device, threads, resume, logEvery, evalEvery,
-            conditional, conditioning,
+            conditional, conditioning, cbn, auxWeight,
         };
         command.SetAction(parse =>
         {
@@ -51,6 +53,8 @@ public static class TrainCommand
                 Device = parse.GetValue(device) ?? o.Device,
                 Threads = parse.GetValue(threads) ?? o.Threads,
                 Conditioning = ConditioningFlag(parse.GetValue(conditional), parse.GetValue(conditioning), o.Conditioning),
+                ConditionalBatchNorm = parse.GetValue(cbn) || o.ConditionalBatchNorm,
+                AuxWeight = parse.GetValue(auxWeight) ?? o.AuxWeight,
             };
 
             // Load the data before creating anything, so a bad --data leaves no half-made run folder behind.
@@ -110,8 +114,9 @@ public static class TrainCommand
             "projection" => WaifuLab.Conditional.ConditioningMode.Projection,
             "acgan" => WaifuLab.Conditional.ConditioningMode.AuxiliaryClassifier,
             "concat" => WaifuLab.Conditional.ConditioningMode.Concat,
+            "projection-ac" => WaifuLab.Conditional.ConditioningMode.ProjectionClassifier,
             null => conditional ? current ?? WaifuLab.Conditional.ConditioningMode.Projection : current,
-            _ => throw new ArgumentException($"unknown conditioning '{name}': use projection, acgan or concat"),
+            _ => throw new ArgumentException($"unknown conditioning '{name}': use projection, acgan, concat or projection-ac"),
         };
 
     /// <summary>

@@ -41,7 +41,7 @@ public abstract class ConditionalDiscriminator : Module<Tensor, Tensor, Tensor>
         var o = options with { Conditioning = mode };
         return mode switch
         {
-            ConditioningMode.Projection => new ProjectionDiscriminator(o),
+            ConditioningMode.Projection or ConditioningMode.ProjectionClassifier => new ProjectionDiscriminator(o),
             ConditioningMode.AuxiliaryClassifier => new AuxiliaryClassifierDiscriminator(o),
             ConditioningMode.Concat => new ConcatDiscriminator(o),
             _ => throw new ArgumentException($"unknown conditioning mode {mode}; use one of {string.Join(", ", Enum.GetNames<ConditioningMode>())}", nameof(mode)),

@@ -17,6 +17,8 @@ public sealed record ConditionalGanOptions
     public int ConditionSize { get; init; }
     /// <summary>Width of G's learned linear embedding of c, concatenated with z.</summary>
     public int EmbedSize { get; init; } = 50;
+    /// <summary>Condition every BatchNorm of G on c as well (<see cref="ConditionalBatchNorm2d"/>), not only its input.</summary>
+    public bool ConditionalBatchNorm { get; init; }
     public ConditioningMode Conditioning { get; init; } = ConditioningMode.Projection;
     /// <summary>Weight of the AC-GAN attribute loss added to both D's and G's adversarial loss.</summary>
     public double AuxWeight { get; init; } = 1.0;

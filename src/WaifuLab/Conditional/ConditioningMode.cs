@@ -9,4 +9,9 @@ public enum ConditioningMode
     AuxiliaryClassifier,
     /// <summary>Classic cGAN (Mirza and Osindero 2014): c is appended to the image as constant channels.</summary>
     Concat,
+    /// <summary>
+    /// Projection D with an AC-GAN attribute head on the same features: D judges (x, c) by projection, learns to read the
+    /// attributes of real faces, and G is also rewarded when that head reads the requested attributes off its fakes.
+    /// </summary>
+    ProjectionClassifier,
 }

@@ -9,23 +9,26 @@ namespace WaifuLab.Conditional;
 /// phi(x) = global average of the last 4x4 features, logit = psi(phi) + &lt;V c, phi&gt;. The inner product makes D's
 /// verdict depend on whether the image's features agree with c, which the paper shows trains better than concatenation.
 /// V is a linear map rather than a lookup table so multi-hot and continuous conditions work too.
+/// As <see cref="ConditioningMode.ProjectionClassifier"/> it also has an AC-GAN attribute head on phi.
 /// </summary>
 public sealed class ProjectionDiscriminator : ConditionalDiscriminator
 {
     private readonly Sequential trunk;
     private readonly Linear psi;
     private readonly Linear embed;
+    private readonly Linear? attributes;
 
     public ProjectionDiscriminator(ConditionalGanOptions options) : base(nameof(ProjectionDiscriminator), options)
     {
         trunk = DcganBlocks.Trunk(3, options.Ndf, options.Stages, out int features);
         psi = Linear(features, 1);
         embed = Linear(options.ConditionSize, features, hasBias: false);
+        if (options.Conditioning == ConditioningMode.ProjectionClassifier) attributes = Linear(features, options.ConditionSize);
         RegisterComponents();
         DcganBlocks.Initialize(this);
     }
 
-    public override ConditioningMode Mode => ConditioningMode.Projection;
+    public override ConditioningMode Mode => attributes is null ? ConditioningMode.Projection : ConditioningMode.ProjectionClassifier;
 
     public override DiscriminatorOutput Judge(Tensor x, Tensor c)
     {
@@ -35,6 +38,7 @@ public sealed class ProjectionDiscriminator : ConditionalDiscriminator
         // the paper's spectral norm, D overpowered G on toy data (D(x) -> 1, colour ignored).
         var phi = trunk.forward(x).mean([2, 3]);
         var logit = psi.forward(phi).squeeze(1) + (embed.forward(c) * phi).sum(1);
-        return new DiscriminatorOutput(logit.MoveToOuterDisposeScope(), null);
+        var attr = attributes?.forward(phi);
+        return new DiscriminatorOutput(logit.MoveToOuterDisposeScope(), attr?.MoveToOuterDisposeScope());
     }
 }

@@ -22,6 +22,7 @@ internal sealed class ConditionalModels : IDisposable
         var o = new ConditionalGanOptions
         {
             ImageSize = m.ImageSize, Nz = m.Nz, Ngf = m.Ngf, Ndf = m.Ndf, ConditionSize = schema.Width, EmbedSize = options.EmbedSize,
+            ConditionalBatchNorm = options.ConditionalBatchNorm,
             Conditioning = options.Conditioning!.Value, AuxWeight = options.AuxWeight, Schema = schema,
         }.Validate();
         G = new ConditionalGenerator(o);
@@ -65,7 +66,7 @@ internal sealed class ConditionalModels : IDisposable
         using var scope = NewDisposeScope();
         var fakeC = Pool.Sample((int)real.shape[0], real.device, rng);
         var r = ConditionalGanStep.Update(G, D, OptimizerG, OptimizerD, real, conditions.to(float32).to(real.device), noise, fakeC);
-        var extra = D.Mode == ConditioningMode.AuxiliaryClassifier
+        var extra = D.Mode is ConditioningMode.AuxiliaryClassifier or ConditioningMode.ProjectionClassifier
             ? new Dictionary<string, double> { ["aux_d"] = r.AuxLoss, ["aux_g"] = r.AuxLossG }
             : null;
         return new UpdateResult(r.LossD, r.LossG, r.DReal, r.DFakeBefore, r.DFakeAfter) { Extra = extra };

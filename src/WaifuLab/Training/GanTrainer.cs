@@ -367,7 +367,8 @@ public sealed class GanTrainer : IDisposable
             var changed = adjust(options).Validate();
             if (changed.Model != options.Model || changed.BatchSize != options.BatchSize || changed.Seed != options.Seed
                 || changed.FlipAugment != options.FlipAugment || changed.SampleGridCount != options.SampleGridCount
-                || changed.Stabilizers != options.Stabilizers || changed.Conditioning != options.Conditioning || changed.EmbedSize != options.EmbedSize)
+                || changed.Stabilizers != options.Stabilizers || changed.Conditioning != options.Conditioning || changed.EmbedSize != options.EmbedSize
+                || changed.ConditionalBatchNorm != options.ConditionalBatchNorm)
                 throw new ArgumentException("a resumed run keeps its model, conditioning, stabilisers, batch size, seed, flips and grid size; start a new run to change them");
             options = changed;
         }

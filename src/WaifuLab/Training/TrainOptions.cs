@@ -45,6 +45,8 @@ public sealed record TrainOptions
     public ConditioningMode? Conditioning { get; init; }
     /// <summary>Conditional runs: width of G's learned embedding of the label vector c, concatenated with z.</summary>
     public int EmbedSize { get; init; } = 50;
+    /// <summary>Conditional runs: condition every BatchNorm of G on c too (<see cref="WaifuLab.Conditional.ConditionalBatchNorm2d"/>).</summary>
+    public bool ConditionalBatchNorm { get; init; }
     /// <summary>Conditional runs with AC-GAN: weight of the attribute-classification loss in D's and G's losses.</summary>
     public double AuxWeight { get; init; } = 1.0;
 

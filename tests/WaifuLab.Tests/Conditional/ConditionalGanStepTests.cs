@@ -40,6 +40,7 @@ public class ConditionalGanStepTests
     [InlineData(ConditioningMode.Projection)]
     [InlineData(ConditioningMode.AuxiliaryClassifier)]
     [InlineData(ConditioningMode.Concat)]
+    [InlineData(ConditioningMode.ProjectionClassifier)]
     public void D_step_moves_only_D_and_G_step_moves_only_G(ConditioningMode mode)
     {
         // Freezing one side (lr 0) shows what the other's step changes.
@@ -54,7 +55,7 @@ public class ConditionalGanStepTests
         Assert.All(new[] { r.LossD, r.LossG }, v => Assert.True(double.IsFinite(v) && v > 0));
         Assert.All(new[] { r.DReal, r.DFakeBefore, r.DFakeAfter }, v => Assert.InRange(v, 0, 1));
         Assert.True(r.DFakeAfter < r.DFakeBefore, $"D's update should lower its verdict on the same fakes: {r}");
-        if (mode == ConditioningMode.AuxiliaryClassifier) Assert.True(r.AuxLoss > 0 && r.AuxLossG > 0);
+        if (mode is ConditioningMode.AuxiliaryClassifier or ConditioningMode.ProjectionClassifier) Assert.True(r.AuxLoss > 0 && r.AuxLossG > 0);
         else Assert.Equal(0, r.AuxLoss);
     }
 

@@ -14,11 +14,11 @@ public class ConditionalModelTests
     };
 
     [Theory]
-    [InlineData(32)]
-    [InlineData(64)]
-    public void Generator_and_every_discriminator_have_the_right_shapes(int size)
+    [InlineData(32, false)]
+    [InlineData(64, true)]
+    public void Generator_and_every_discriminator_have_the_right_shapes(int size, bool conditionalBatchNorm)
     {
-        var o = Small(size);
+        var o = Small(size) with { ConditionalBatchNorm = conditionalBatchNorm };
         using var g = new ConditionalGenerator(o);
         using var z = randn(3, 8);
         using var c = rand(3, 5);
@@ -32,6 +32,30 @@ public class ConditionalModelTests
             using var logit = d.forward(x, c);
             Assert.Equal(new long[] { 3 }, logit.shape);
         }
+    }
+
+    [Fact]
+    public void Conditional_batchnorm_starts_as_plain_batchnorm_and_learns_to_follow_the_condition()
+    {
+        using var cbn = new ConditionalBatchNorm2d(channels: 3, conditionSize: 2);
+        using var plain = nn.BatchNorm2d(3);
+        using var x = randn(4, 3, 5, 5);
+        using var c = tensor(new float[,] { { 1, 0 }, { 0, 1 }, { 1, 0 }, { 0.5f, 0.5f } });
+        using (var y = cbn.forward(x, c))
+        using (var expected = plain.forward(x))
+            Assert.True(y.allclose(expected, atol: 1e-6), "an untrained conditional BatchNorm should be the plain one");
+
+        // One gradient step on a loss that wants condition 0 brighter than condition 1 must make c matter.
+        using var opt = optim.SGD(cbn.parameters(), 0.1);
+        using (var y = cbn.forward(x, c))
+        using (var loss = -(y[0] + y[2] - y[1]).mean())
+            loss.backward();
+        opt.step();
+        using var a = cbn.forward(x, c);
+        using var same = tensor(new float[,] { { 1, 0 }, { 1, 0 }, { 1, 0 }, { 1, 0 } });
+        using var b = cbn.forward(x, same);
+        Assert.False(a[1].allclose(b[1], atol: 1e-4), "the condition does not reach the normalised features");
+        Assert.True(a[0].allclose(b[0], atol: 1e-5), "the same condition must give the same output");
     }
 
     [Fact]

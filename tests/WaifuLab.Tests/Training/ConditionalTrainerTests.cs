@@ -41,21 +41,23 @@ public sealed class ConditionalTrainerTests : TempFolderTest
     }
 
     [Theory]
-    [InlineData(ConditioningMode.Projection)]
-    [InlineData(ConditioningMode.AuxiliaryClassifier)]
-    public void ConditionalRunStoresItsLabelsAndSamplesByAttribute(ConditioningMode mode)
+    [InlineData(ConditioningMode.Projection, false)]
+    [InlineData(ConditioningMode.AuxiliaryClassifier, false)]
+    [InlineData(ConditioningMode.ProjectionClassifier, true)]
+    public void ConditionalRunStoresItsLabelsAndSamplesByAttribute(ConditioningMode mode, bool conditionalBatchNorm)
     {
         using var data = MakeLabelledData();
-        using var t = new GanTrainer(TinyConditional(mode) with { Epochs = 2 }, Run("c"), Schema);
+        using var t = new GanTrainer(TinyConditional(mode) with { Epochs = 2, ConditionalBatchNorm = conditionalBatchNorm }, Run("c"), Schema);
         t.Train(data);
 
         Assert.True(t.IsConditional);
         Assert.Equal(8, t.Iteration);
         Assert.Equal(mode, t.ConditionalDiscriminator!.Mode);
-        if (mode == ConditioningMode.AuxiliaryClassifier) Assert.Contains("aux_d", t.History[^1].Extra!.Keys);
+        if (mode != ConditioningMode.Projection) Assert.Contains("aux_d", t.History[^1].Extra!.Keys);
         var header = GanTrainer.ReadHeader(t.Folder.LastCheckpoint);
         Assert.Equal(new[] { "hair", "glasses", "mouth" }, header.Labels!.Attributes.Select(a => a.Name));
         Assert.Equal(mode, header.Options.Conditioning);
+        Assert.Equal(conditionalBatchNorm, header.Options.ConditionalBatchNorm);
         using (var grid = TensorImage.Load(t.Folder.SampleGrid(2))) // 3 hair rows x 2 columns of 32 px, 2 px padding
             Assert.Equal(new long[] { 3, 2 + 3 * 34, 2 + 2 * 34 }, grid.shape);
 
@@ -73,11 +75,13 @@ public sealed class ConditionalTrainerTests : TempFolderTest
         Assert.False(a.allclose(red, rtol: 0, atol: 1e-6), "the requested hair colour does not reach G");
     }
 
-    [Fact]
-    public void ConditionalResumeContinuesTheRunExactly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ConditionalResumeContinuesTheRunExactly(bool conditionalBatchNorm)
     {
         using var data = MakeLabelledData();
-        var o = TinyConditional(ConditioningMode.AuxiliaryClassifier) with { Epochs = 3 };
+        var o = TinyConditional(ConditioningMode.AuxiliaryClassifier) with { Epochs = 3, ConditionalBatchNorm = conditionalBatchNorm };
         using var whole = new GanTrainer(o, Run("whole"), Schema);
         whole.Train(data);
 
@@ -93,6 +97,7 @@ public sealed class ConditionalTrainerTests : TempFolderTest
         Assert.True(Same(Snapshot(whole.ConditionalGenerator!), second.ConditionalGenerator!), "resumed G differs from the uninterrupted run's");
         Assert.True(Same(Snapshot(whole.ConditionalDiscriminator!), second.ConditionalDiscriminator!), "resumed D differs from the uninterrupted run's");
         Assert.Throws<ArgumentException>(() => GanTrainer.Resume(Run("halves"), x => x with { Conditioning = ConditioningMode.Projection }));
+        Assert.Throws<ArgumentException>(() => GanTrainer.Resume(Run("halves"), x => x with { ConditionalBatchNorm = !conditionalBatchNorm }));
     }
 
     [Fact]
