@@ -28,7 +28,7 @@ public static class TrainCommand
         var conditional = new Option<bool>("--conditional") { Description = "Train a conditional GAN on the data's labels (labels.csv; the built-in faces have them), to sample by attribute." };
         var conditioning = new Option<string?>("--conditioning") { Description = "How D sees the labels: projection (default), acgan, concat or projection-ac (projection plus an AC-GAN attribute head). Implies --conditional." };
         conditioning.AcceptOnlyFromAmong("projection", "acgan", "concat", "projection-ac");
-        var cbn = new Option<bool>("--conditional-batchnorm") { Description = "Conditional runs: condition every BatchNorm of G on the labels too, not only its input." };
+        var cbn = new Option<bool?>("--conditional-batchnorm") { Description = "Conditional runs: condition every BatchNorm of G on the labels too, not only its input (cgan presets: on; --conditional-batchnorm false turns it off)." };
         var auxWeight = new Option<double?>("--aux-weight") { Description = "Conditional runs with acgan or projection-ac: weight of the attribute loss (default 1)." };
         var logEvery = new Option<int>("--log-every") { Description = "Print a progress line every N iterations.", DefaultValueFactory = _ => 50 };
 
@@ -53,7 +53,7 @@ public static class TrainCommand
                 Device = parse.GetValue(device) ?? o.Device,
                 Threads = parse.GetValue(threads) ?? o.Threads,
                 Conditioning = ConditioningFlag(parse.GetValue(conditional), parse.GetValue(conditioning), o.Conditioning),
-                ConditionalBatchNorm = parse.GetValue(cbn) || o.ConditionalBatchNorm,
+                ConditionalBatchNorm = parse.GetValue(cbn) ?? o.ConditionalBatchNorm,
                 AuxWeight = parse.GetValue(auxWeight) ?? o.AuxWeight,
             };
 

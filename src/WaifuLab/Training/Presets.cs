@@ -22,10 +22,12 @@ public static class Presets
             new TrainOptions { Model = new GanModelOptions(128, 100, 16, 16, ExtraBlocks: 1), Epochs = 1, MaxIterations = 500, BatchSize = 32 }),
         ("deep128-full", "128 px, nf 64, one extra 3x3 block per stage, batch 64, 32 epochs: the deeper model at full width (GPU).",
             new TrainOptions { Model = new GanModelOptions(128, 100, 64, 64, ExtraBlocks: 1), Epochs = 32, BatchSize = 64 }),
-        ("cgan-smoke", "the smoke run as a conditional GAN (projection D) on the data's labels: proves attribute conditioning end to end (CI).",
-            new TrainOptions { Model = new GanModelOptions(32, 100, 16, 16), Epochs = 1, MaxIterations = 20, BatchSize = 16, SampleGridCount = 16, Conditioning = ConditioningMode.Projection }),
-        ("cgan-quick", "the quick run as a conditional GAN (projection D; --conditioning acgan for AC-GAN): 64 px, nf 32, batch 32, 2 epochs on the labelled data.",
-            new TrainOptions { Model = new GanModelOptions(64, 100, 32, 32), Epochs = 2, BatchSize = 32, Conditioning = ConditioningMode.Projection }),
+        ("cgan-smoke", "the smoke run as a conditional GAN (the cgan-quick models) on the data's labels: proves attribute conditioning end to end (CI).",
+            new TrainOptions { Model = new GanModelOptions(32, 100, 16, 16), Epochs = 1, MaxIterations = 20, BatchSize = 16, SampleGridCount = 16,
+                               Conditioning = ConditioningMode.ProjectionClassifier, ConditionalBatchNorm = true }),
+        ("cgan-quick", "the quick run as a conditional GAN (projection D with an attribute head, conditional BatchNorm in G; --conditioning projection or acgan for the others): 64 px, nf 32, batch 32, 3 epochs on the labelled data.",
+            new TrainOptions { Model = new GanModelOptions(64, 100, 32, 32), Epochs = 3, BatchSize = 32,
+                               Conditioning = ConditioningMode.ProjectionClassifier, ConditionalBatchNorm = true }),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(p => p.Name).ToArray();
@@ -40,7 +42,7 @@ public static class Presets
         var o = p.Options;
         return $"{p.Name}: {p.Description} [size {o.Model.ImageSize}, ngf {o.Model.Ngf}, ndf {o.Model.Ndf}, extra blocks {o.Model.ExtraBlocks}, " +
                $"batch {o.BatchSize}, epochs {o.Epochs}{(o.MaxIterations is { } m ? $", max {m} iterations" : "")}" +
-               $"{(o.Conditioning is { } c ? $", conditional {c}" : "")}]";
+               $"{(o.Conditioning is { } c ? $", conditional {c}{(o.ConditionalBatchNorm ? " with conditional BatchNorm in G" : "")}" : "")}]";
     }
 
     static (string Name, string Description, TrainOptions Options) Find(string name)

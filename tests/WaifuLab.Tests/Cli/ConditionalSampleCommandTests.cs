@@ -88,6 +88,17 @@ public sealed class ConditionalSampleCommandTests : TempFolderTest
         var header = GanTrainer.ReadHeader(new RunFolder(run).LastCheckpoint);
         Assert.Equal(ConditioningMode.AuxiliaryClassifier, header.Options.Conditioning);
         Assert.Equal(new[] { "hair", "mouth" }, header.Labels!.Attributes.Select(a => a.Name));
+        Assert.False(header.Options.ConditionalBatchNorm);
+
+        var both = Path.Combine(Root, "runs", "both");
+        Assert.Equal(0, Cli("train", "--preset", "smoke", "--conditioning", "projection-ac", "--conditional-batchnorm", "--aux-weight", "0.5",
+            "--data", folder, "--out", both, "--max-iterations", "1", "--batch-size", "4", "--device", "cpu"));
+        var o = GanTrainer.ReadHeader(new RunFolder(both).LastCheckpoint).Options;
+        Assert.Equal((ConditioningMode.ProjectionClassifier, true, 0.5), (o.Conditioning!.Value, o.ConditionalBatchNorm, o.AuxWeight));
+        var off = Path.Combine(Root, "runs", "off");
+        Assert.Equal(0, Cli("train", "--preset", "cgan-smoke", "--conditional-batchnorm", "false",
+            "--data", folder, "--out", off, "--max-iterations", "1", "--batch-size", "4", "--device", "cpu"));
+        Assert.False(GanTrainer.ReadHeader(new RunFolder(off).LastCheckpoint).Options.ConditionalBatchNorm); // the preset has it on
 
         Assert.Equal(2, Cli("train", "--preset", "smoke", "--conditional", "--data", unlabelled, "--out", Path.Combine(Root, "runs", "no"),
             "--max-iterations", "1", "--device", "cpu"));
