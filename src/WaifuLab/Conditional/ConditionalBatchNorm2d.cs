@@ -6,8 +6,8 @@ namespace WaifuLab.Conditional;
 
 /// <summary>
 /// Conditional BatchNorm (de Vries et al. 2017; the generator of Miyato and Koyama's projection cGAN, BigGAN):
-/// y = BN(x) * (1 + c W_gamma) + c W_beta. c reaches every stage of G this way, not only its 1x1 input, so a fine
-/// attribute such as eye colour, drawn by the last stages, does not have to survive four upsamplings to be drawn.
+/// y = BN(x) * (1 + c W_gamma) + c W_beta. c reaches every stage of G this way instead of having to survive four
+/// upsamplings from G's 1x1 input (measured at the cgan-quick scale with a projection D: hair colour as requested 74 % -> 100 %).
 /// W_gamma and W_beta start at zero: an untrained conditional BatchNorm is the plain DCGAN BatchNorm.
 /// </summary>
 public sealed class ConditionalBatchNorm2d : Module<Tensor, Tensor, Tensor>

@@ -47,7 +47,7 @@ public sealed record TrainOptions
     public int EmbedSize { get; init; } = 50;
     /// <summary>Conditional runs: condition every BatchNorm of G on c too (<see cref="WaifuLab.Conditional.ConditionalBatchNorm2d"/>).</summary>
     public bool ConditionalBatchNorm { get; init; }
-    /// <summary>Conditional runs with AC-GAN: weight of the attribute-classification loss in D's and G's losses.</summary>
+    /// <summary>Conditional runs with an attribute head (AC-GAN, projection + head): weight of the attribute loss in D's and G's losses.</summary>
     public double AuxWeight { get; init; } = 1.0;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field; returns this for chaining.</summary>
