@@ -56,7 +56,7 @@ public static class ProjectCommand
         int size = header.Options.Model.ImageSize;
         using var target = ProjectionTarget.Load(imagePath, size);
         using var trainer = GanTrainer.Load(ckpt);
-        var g = trainer.ConditionalGenerator ?? throw new ArgumentException("projection needs a conditional checkpoint (train --conditional)");
+        var g = trainer.ConditionalSamplingGenerator ?? throw new ArgumentException("projection needs a conditional checkpoint (train --conditional)");
         var schema = trainer.Labels!;
         var requests = edits.Select(e => AttributeRequest.Parse(schema, e)).ToList(); // unknown attributes/values: ArgumentException, exit 2
 

@@ -38,7 +38,7 @@ public static class SampleCommand
                 int z = parse.GetValue(columns);
                 if (z <= 0) throw new ArgumentException("--columns must be positive");
                 var labels = trainer.Labels ?? throw new ArgumentException("--grid needs a conditional checkpoint; this run was trained without labels (train with --conditional)");
-                using var rows = AttributeGrid.Make(trainer.ConditionalGenerator!, labels, gridAttribute, z, s, trainer.ConditionPool);
+                using var rows = AttributeGrid.Make(trainer.ConditionalSamplingGenerator!, labels, gridAttribute, z, s, trainer.ConditionPool);
                 Directory.CreateDirectory(dir);
                 var gridPng = ImageGrid.Save(rows, path, z);
                 Console.WriteLine($"{path}: rows = values of '{labels[gridAttribute].Name}', {z} noise vectors per row, {gridPng.Width}x{gridPng.Height} px, seed {s}");

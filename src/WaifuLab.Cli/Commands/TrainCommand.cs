@@ -30,19 +30,20 @@ public static class TrainCommand
         conditioning.AcceptOnlyFromAmong("projection", "acgan", "concat", "projection-ac");
         var cbn = new Option<bool?>("--conditional-batchnorm") { Description = "Conditional runs: condition every BatchNorm of G on the labels too, not only its input (cgan presets: on; --conditional-batchnorm false turns it off)." };
         var auxWeight = new Option<double?>("--aux-weight") { Description = "Conditional runs with acgan or projection-ac: weight of the attribute loss (default 1)." };
+        var ema = new Option<double?>("--ema") { Description = "Decay of a moving average of G's weights that sampling and evaluation use, e.g. 0.999 (default: off; conditional runs and unconditional ones alike)." };
         var logEvery = new Option<int>("--log-every") { Description = "Print a progress line every N iterations.", DefaultValueFactory = _ => 50 };
 
         var command = new Command("train", "Train a DCGAN on a folder of images; writes options, history, sample grids and checkpoints to a run folder.")
         {
             preset, data, output, epochs, maxIterations, batchSize, lrG, lrD, seed, device, threads, resume, logEvery, evalEvery,
-            conditional, conditioning, cbn, auxWeight,
+            conditional, conditioning, cbn, auxWeight, ema,
         };
         command.SetAction(parse =>
         {
             TorchBackend.EnsureLoaded();
             int every = parse.GetValue(logEvery);
             if (every <= 0) throw new ArgumentException("--log-every must be positive");
-            TrainOptions Adjust(TrainOptions o) => o with
+            TrainOptions Adjust(TrainOptions o) => WithEma(o with
             {
                 Epochs = parse.GetValue(epochs) ?? o.Epochs,
                 MaxIterations = parse.GetValue(maxIterations) ?? o.MaxIterations,
@@ -55,7 +56,7 @@ public static class TrainCommand
                 Conditioning = ConditioningFlag(parse.GetValue(conditional), parse.GetValue(conditioning), o.Conditioning),
                 ConditionalBatchNorm = parse.GetValue(cbn) ?? o.ConditionalBatchNorm,
                 AuxWeight = parse.GetValue(auxWeight) ?? o.AuxWeight,
-            };
+            }, parse.GetValue(ema));
 
             // Load the data before creating anything, so a bad --data leaves no half-made run folder behind.
             var resumeFolder = parse.GetValue(resume);
@@ -118,6 +119,18 @@ public static class TrainCommand
             null => conditional ? current ?? WaifuLab.Conditional.ConditioningMode.Projection : current,
             _ => throw new ArgumentException($"unknown conditioning '{name}': use projection, acgan, concat or projection-ac"),
         };
+
+    /// <summary>
+    /// --ema for either kind of run: a conditional run averages G itself (<see cref="TrainOptions.EmaBeta"/>), an
+    /// unconditional one through its stabilised update (plain DCGAN losses unless other stabilisers are set).
+    /// </summary>
+    internal static TrainOptions WithEma(TrainOptions o, double? beta) => beta switch
+    {
+        null => o,
+        _ when o.Conditioning is not null => o with { EmaBeta = beta.Value },
+        0 when o.Stabilizers is null => o,
+        _ => o with { Stabilizers = (o.Stabilizers ?? new WaifuLab.Stabilizers.StabilizerOptions()) with { EmaBeta = beta.Value } },
+    };
 
     /// <summary>
     /// The one place the CLI gets training data from: the folder given with --data (its labels.csv too, when there is

@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using WaifuLab.Conditional;
 using WaifuLab.Data;
+using WaifuLab.Stabilizers;
 using static TorchSharp.torch;
 
 namespace WaifuLab.Training;
@@ -31,6 +32,12 @@ internal sealed class ConditionalModels : IDisposable
         ConditionalInit.Apply(D, init);
         G.to(device);
         D.to(device);
+        if (options.EmaBeta > 0)
+        {
+            Shadow = new ConditionalGenerator(o);
+            Shadow.to(device);
+            Ema = new Ema(G, Shadow, options.EmaBeta, rampup: true);
+        }
         OptimizerG = optim.Adam(G.parameters(), lr: options.LrG, beta1: options.Beta1, beta2: options.Beta2);
         OptimizerD = optim.Adam(D.parameters(), lr: options.LrD, beta1: options.Beta1, beta2: options.Beta2);
     }
@@ -40,6 +47,11 @@ internal sealed class ConditionalModels : IDisposable
     public ConditionalDiscriminator D { get; }
     public Adam OptimizerG { get; }
     public Adam OptimizerD { get; }
+    /// <summary>The moving average of G's weights (null when <see cref="TrainOptions.EmaBeta"/> is 0).</summary>
+    public Ema? Ema { get; }
+    ConditionalGenerator? Shadow { get; }
+    /// <summary>The generator to draw images from: G's moving average when there is one, else G.</summary>
+    public ConditionalGenerator Sampler => Shadow ?? G;
     /// <summary>The training data's condition rows; null until the trainer has seen data or loaded a checkpoint with them.</summary>
     public ConditionPool? Pool { get; private set; }
 
@@ -66,6 +78,7 @@ internal sealed class ConditionalModels : IDisposable
         using var scope = NewDisposeScope();
         var fakeC = Pool.Sample((int)real.shape[0], real.device, rng);
         var r = ConditionalGanStep.Update(G, D, OptimizerG, OptimizerD, real, conditions.to(float32).to(real.device), noise, fakeC);
+        Ema?.Update();
         var extra = D.Mode is ConditioningMode.AuxiliaryClassifier or ConditioningMode.ProjectionClassifier
             ? new Dictionary<string, double> { ["aux_d"] = r.AuxLoss, ["aux_g"] = r.AuxLossG }
             : null;
@@ -93,7 +106,7 @@ internal sealed class ConditionalModels : IDisposable
         const int continuousRows = 5;
         int rows = spec.Kind == AttributeKind.Categorical ? spec.Values.Count : continuousRows;
         int columns = Math.Max(1, gridCount / rows);
-        return (AttributeGrid.Make(G, Schema, spec.Name, columns, seed, Pool, continuousRows), columns);
+        return (AttributeGrid.Make(Sampler, Schema, spec.Name, columns, seed, Pool, continuousRows), columns);
     }
 
     /// <summary>Writes the pool's rows (count, width, float32s) after the optimizer states of a checkpoint.</summary>
@@ -122,6 +135,17 @@ internal sealed class ConditionalModels : IDisposable
         SetPool(rows);
     }
 
+    /// <summary>Writes G's moving average (when there is one) after the condition rows of a checkpoint.</summary>
+    public void SaveEma(BinaryWriter w) => Shadow?.save(w);
+
+    /// <summary>Reads G's moving average and continues its ramp-up from <paramref name="iteration"/>.</summary>
+    public void LoadEma(BinaryReader r, long iteration)
+    {
+        if (Shadow is null) return;
+        Shadow.load(r);
+        Ema!.ResumeAt(iteration);
+    }
+
     /// <summary>Same attributes, kinds, values and ranges (schemas read from JSON are other instances of equal content).</summary>
     public static bool SameSchema(LabelSchema a, LabelSchema b) =>
         ReferenceEquals(a, b) || a.Attributes.Count == b.Attributes.Count && a.Attributes.Zip(b.Attributes).All(p =>
@@ -135,6 +159,7 @@ internal sealed class ConditionalModels : IDisposable
         OptimizerD.Dispose();
         G.Dispose();
         D.Dispose();
+        Shadow?.Dispose();
         Pool?.Dispose();
     }
 }

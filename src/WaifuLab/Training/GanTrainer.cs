@@ -92,6 +92,11 @@ public sealed class GanTrainer : IDisposable
     public DcganDiscriminator Discriminator => _discriminator ?? throw ConditionalRun(nameof(ConditionalDiscriminator));
     /// <summary>G(z, c) of a conditional run; null for an unconditional one.</summary>
     public ConditionalGenerator? ConditionalGenerator => _conditional?.G;
+    /// <summary>
+    /// The G(z, c) that sampling, grids and evaluation use: the moving average of <see cref="ConditionalGenerator"/>'s
+    /// weights when <see cref="TrainOptions.EmaBeta"/> is set, else G itself; null for an unconditional run.
+    /// </summary>
+    public ConditionalGenerator? ConditionalSamplingGenerator => _conditional?.Sampler;
     /// <summary>D(x, c) of a conditional run; null for an unconditional one.</summary>
     public ConditionalDiscriminator? ConditionalDiscriminator => _conditional?.D;
     public bool IsConditional => _conditional is not null;
@@ -276,11 +281,11 @@ public sealed class GanTrainer : IDisposable
         Labels ?? throw new ArgumentException("this run is unconditional (trained without labels): it has no attributes to request; train a conditional run (TrainOptions.Conditioning, waifulab train --conditional)"),
         attributes);
 
-    /// <summary>A conditional run's images for noise <paramref name="z"/> (N,nz) and conditions <paramref name="c"/> (N,C), in eval mode, on the CPU.</summary>
+    /// <summary>A conditional run's images for noise <paramref name="z"/> (N,nz) and conditions <paramref name="c"/> (N,C), in eval mode, on the CPU, from <see cref="ConditionalSamplingGenerator"/>.</summary>
     public Tensor Generate(Tensor z, Tensor c)
     {
         if (_conditional is null) throw new ArgumentException("this run is unconditional: generate from noise alone", nameof(c));
-        return Rendering.Render(_conditional.G, z, c);
+        return Rendering.Render(_conditional.Sampler, z, c);
     }
 
     /// <summary>G's images for noise <paramref name="z"/> (N,nz), in eval mode and without gradients, on the CPU.</summary>
@@ -337,6 +342,7 @@ public sealed class GanTrainer : IDisposable
             OptimizerD.save_state_dict(w);
             Stabilized?.SaveState(w);
             _conditional?.SavePool(w);
+            _conditional?.SaveEma(w);
         });
         History.Save(Folder.History);
         LastCheckpoint = path;
@@ -368,8 +374,8 @@ public sealed class GanTrainer : IDisposable
             if (changed.Model != options.Model || changed.BatchSize != options.BatchSize || changed.Seed != options.Seed
                 || changed.FlipAugment != options.FlipAugment || changed.SampleGridCount != options.SampleGridCount
                 || changed.Stabilizers != options.Stabilizers || changed.Conditioning != options.Conditioning || changed.EmbedSize != options.EmbedSize
-                || changed.ConditionalBatchNorm != options.ConditionalBatchNorm)
-                throw new ArgumentException("a resumed run keeps its model, conditioning, stabilisers, batch size, seed, flips and grid size; start a new run to change them");
+                || changed.ConditionalBatchNorm != options.ConditionalBatchNorm || changed.EmaBeta != options.EmaBeta)
+                throw new ArgumentException("a resumed run keeps its model, conditioning, stabilisers, EMA, batch size, seed, flips and grid size; start a new run to change them");
             options = changed;
         }
         if (options.Conditioning is not null && header.Labels is null)
@@ -383,6 +389,7 @@ public sealed class GanTrainer : IDisposable
             trainer.OptimizerD.load_state_dict(reader);
             trainer.Stabilized?.LoadState(reader);
             trainer._conditional?.LoadPool(reader);
+            trainer._conditional?.LoadEma(reader, header.Iteration);
             // The optimizer state carries the old learning rates; a resume may lower them (e.g. after divergence).
             foreach (var g in trainer.OptimizerG.ParamGroups) g.LearningRate = options.LrG;
             foreach (var g in trainer.OptimizerD.ParamGroups) g.LearningRate = options.LrD;

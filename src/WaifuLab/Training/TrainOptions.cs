@@ -49,6 +49,12 @@ public sealed record TrainOptions
     public bool ConditionalBatchNorm { get; init; }
     /// <summary>Conditional runs with an attribute head (AC-GAN, projection + head): weight of the attribute loss in D's and G's losses.</summary>
     public double AuxWeight { get; init; } = 1.0;
+    /// <summary>
+    /// Conditional runs: decay of an exponential moving average of G's weights (<see cref="WaifuLab.Stabilizers.Ema"/>,
+    /// ramped up from 0), which sampling, grids and evaluation then use; 0 = off. Unconditional runs set
+    /// <see cref="WaifuLab.Stabilizers.StabilizerOptions.EmaBeta"/> instead.
+    /// </summary>
+    public double EmaBeta { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field; returns this for chaining.</summary>
     public TrainOptions Validate()
@@ -74,6 +80,9 @@ public sealed record TrainOptions
             throw new ArgumentException("the conditional models have no extra blocks: use ExtraBlocks 0 with Conditioning", nameof(Conditioning));
         if (EmbedSize <= 0) throw new ArgumentException($"embedding size must be positive, got {EmbedSize}", nameof(EmbedSize));
         if (!double.IsFinite(AuxWeight) || AuxWeight < 0) throw new ArgumentException($"auxiliary loss weight must be a finite number >= 0, got {AuxWeight}", nameof(AuxWeight));
+        if (!(EmaBeta is >= 0 and < 1)) throw new ArgumentException($"EMA decay must be in [0, 1), got {EmaBeta}", nameof(EmaBeta));
+        if (EmaBeta > 0 && Conditioning is null)
+            throw new ArgumentException("EmaBeta is for conditional runs; an unconditional run averages G with Stabilizers.EmaBeta", nameof(EmaBeta));
         if (GcEvery < 0) throw new ArgumentException($"GC interval must be 0 (never) or positive, got {GcEvery}", nameof(GcEvery));
         return this;
     }

@@ -100,6 +100,17 @@ public sealed class ConditionalSampleCommandTests : TempFolderTest
             "--data", folder, "--out", off, "--max-iterations", "1", "--batch-size", "4", "--device", "cpu"));
         Assert.False(GanTrainer.ReadHeader(new RunFolder(off).LastCheckpoint).Options.ConditionalBatchNorm); // the preset has it on
 
+        // --ema averages G in either kind of run: a conditional one itself, an unconditional one through its stabilisers.
+        var ema = Path.Combine(Root, "runs", "ema");
+        Assert.Equal(0, Cli("train", "--preset", "cgan-smoke", "--ema", "0.99",
+            "--data", folder, "--out", ema, "--max-iterations", "1", "--batch-size", "4", "--device", "cpu"));
+        Assert.Equal(0.99, GanTrainer.ReadHeader(new RunFolder(ema).LastCheckpoint).Options.EmaBeta);
+        var plainEma = Path.Combine(Root, "runs", "plain-ema");
+        Assert.Equal(0, Cli("train", "--preset", "smoke", "--ema", "0.99",
+            "--data", folder, "--out", plainEma, "--max-iterations", "1", "--batch-size", "4", "--device", "cpu"));
+        var plain = GanTrainer.ReadHeader(new RunFolder(plainEma).LastCheckpoint).Options;
+        Assert.Equal((0.0, 0.99), (plain.EmaBeta, plain.Stabilizers!.EmaBeta));
+
         Assert.Equal(2, Cli("train", "--preset", "smoke", "--conditional", "--data", unlabelled, "--out", Path.Combine(Root, "runs", "no"),
             "--max-iterations", "1", "--device", "cpu"));
         Assert.False(Directory.Exists(Path.Combine(Root, "runs", "no")));

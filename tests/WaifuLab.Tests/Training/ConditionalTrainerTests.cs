@@ -76,12 +76,13 @@ public sealed class ConditionalTrainerTests : TempFolderTest
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ConditionalResumeContinuesTheRunExactly(bool conditionalBatchNorm)
+    [InlineData(false, 0.0)]
+    [InlineData(true, 0.0)]
+    [InlineData(true, 0.9)]
+    public void ConditionalResumeContinuesTheRunExactly(bool conditionalBatchNorm, double emaBeta)
     {
         using var data = MakeLabelledData();
-        var o = TinyConditional(ConditioningMode.AuxiliaryClassifier) with { Epochs = 3, ConditionalBatchNorm = conditionalBatchNorm };
+        var o = TinyConditional(ConditioningMode.AuxiliaryClassifier) with { Epochs = 3, ConditionalBatchNorm = conditionalBatchNorm, EmaBeta = emaBeta };
         using var whole = new GanTrainer(o, Run("whole"), Schema);
         whole.Train(data);
 
@@ -97,7 +98,46 @@ public sealed class ConditionalTrainerTests : TempFolderTest
         Assert.True(Same(Snapshot(whole.ConditionalGenerator!), second.ConditionalGenerator!), "resumed G differs from the uninterrupted run's");
         Assert.True(Same(Snapshot(whole.ConditionalDiscriminator!), second.ConditionalDiscriminator!), "resumed D differs from the uninterrupted run's");
         Assert.Throws<ArgumentException>(() => GanTrainer.Resume(Run("halves"), x => x with { Conditioning = ConditioningMode.Projection }));
+        Assert.True(Same(Snapshot(whole.ConditionalSamplingGenerator!), second.ConditionalSamplingGenerator!), "resumed EMA of G differs from the uninterrupted run's");
         Assert.Throws<ArgumentException>(() => GanTrainer.Resume(Run("halves"), x => x with { ConditionalBatchNorm = !conditionalBatchNorm }));
+        Assert.Throws<ArgumentException>(() => GanTrainer.Resume(Run("halves"), x => x with { EmaBeta = 0.5 }));
+    }
+
+    [Fact]
+    public void EmaOfGIsWhatAConditionalRunSamplesFrom()
+    {
+        using var data = MakeLabelledData();
+        using var t = new GanTrainer(TinyConditional(ConditioningMode.ProjectionClassifier) with { MaxIterations = 1, EmaBeta = 0.9, ConditionalBatchNorm = true }, Run("ema"), Schema);
+        var g0 = Snapshot(t.ConditionalGenerator!);
+        Assert.True(Same(g0, t.ConditionalSamplingGenerator!), "the average must start as a copy of G");
+        t.Train(data);
+        var g = t.ConditionalGenerator!;
+        var avg = t.ConditionalSamplingGenerator!;
+        Assert.NotSame(g, avg);
+
+        // One update with the ramp-up's first decay, min(0.9, 1/10) = 0.1: avg = 0.1 g0 + 0.9 g1.
+        foreach (var (p0, (p1, pa)) in g0.Zip(g.parameters().Zip(avg.parameters())))
+        {
+            using var expected = p0.mul(0.1).add(p1.detach(), alpha: 0.9);
+            Assert.True(pa.allclose(expected, rtol: 0, atol: 1e-6), "the average is not 0.1 g0 + 0.9 g1 after one update");
+        }
+        Assert.False(Same(Snapshot(g), avg), "the average equals G: it is not averaging");
+
+        using var z = randn(new long[] { 3, t.Options.Model.Nz });
+        using var c = t.ConditionPool!.Rows.narrow(0, 0, 3).clone();
+        using var viaTrainer = t.Generate(z, c);
+        using var fromAvg = Rendering.Render(avg, z, c);
+        using var fromG = Rendering.Render(g, z, c);
+        Assert.True(viaTrainer.allclose(fromAvg, rtol: 0, atol: 1e-6), "Generate does not draw from the average of G");
+        Assert.False(viaTrainer.allclose(fromG, rtol: 0, atol: 1e-6), "Generate draws from G, not from its average");
+
+        using var loaded = GanTrainer.Load(t.Folder.LastCheckpoint); // the average is in the checkpoint
+        Assert.True(Same(Snapshot(avg), loaded.ConditionalSamplingGenerator!), "the loaded average differs from the saved one");
+        Assert.True(Same(Snapshot(g), loaded.ConditionalGenerator!));
+
+        var refused = Assert.Throws<ArgumentException>(() => (Tiny with { EmaBeta = 0.9 }).Validate());
+        Assert.Contains("Stabilizers.EmaBeta", refused.Message);
+        Assert.Throws<ArgumentException>(() => (TinyConditional() with { EmaBeta = 1.0 }).Validate());
     }
 
     [Fact]
