@@ -122,6 +122,9 @@ public sealed class ConditionalTrainerTests : TempFolderTest
             Assert.True(pa.allclose(expected, rtol: 0, atol: 1e-6), "the average is not 0.1 g0 + 0.9 g1 after one update");
         }
         Assert.False(Same(Snapshot(g), avg), "the average equals G: it is not averaging");
+        // Its BatchNorm statistics are its own (standing statistics), not G's copied ones.
+        var (gStats, avgStats) = (g.buffers().First(b => b.shape.Length == 1), avg.buffers().First(b => b.shape.Length == 1));
+        Assert.False(gStats.allclose(avgStats, rtol: 0, atol: 1e-6), "the average normalises with G's running statistics");
 
         using var z = randn(new long[] { 3, t.Options.Model.Nz });
         using var c = t.ConditionPool!.Rows.narrow(0, 0, 3).clone();
