@@ -27,6 +27,12 @@ public sealed class Ema
     /// <summary>How many times <see cref="Update"/> has run.</summary>
     public long Updates { get; private set; }
 
+    /// <summary>
+    /// Whether the shadow's BatchNorm statistics are the model's copied ones (true after every update and after a
+    /// resume) rather than its own: see <see cref="EnsureStandingStatistics"/>.
+    /// </summary>
+    public bool StatisticsStale { get; private set; } = true;
+
     /// <summary>Tracks <paramref name="model"/> in <paramref name="shadow"/> (same architecture), copying the model's state into it now.</summary>
     public Ema(nn.Module model, nn.Module shadow, double beta = 0.999, bool rampup = false)
     {
@@ -60,6 +66,19 @@ public sealed class Ema
             foreach (var (s, m) in _buffers) s.copy_(m);
         }
         Updates++;
+        StatisticsStale = true;
+    }
+
+    /// <summary>
+    /// Before sampling from the shadow: recomputes its BatchNorm statistics from <paramref name="batches"/> calls of
+    /// <paramref name="forward"/> (<see cref="StandingStatistics"/>) unless they are already its own. The model's
+    /// statistics belong to the model's weights, not to their average.
+    /// </summary>
+    public void EnsureStandingStatistics(int batches, Action<int> forward)
+    {
+        if (!StatisticsStale) return;
+        StandingStatistics.Recompute(Shadow, batches, forward);
+        StatisticsStale = false;
     }
 
     /// <summary>Sets the update count after loading a checkpoint, so the ramp-up continues where the run stopped.</summary>
@@ -67,6 +86,7 @@ public sealed class Ema
     {
         ArgumentOutOfRangeException.ThrowIfNegative(updates);
         Updates = updates;
+        StatisticsStale = true;
     }
 
     private static (Tensor, Tensor)[] Pair(IEnumerable<(string, Tensor)> model, IEnumerable<(string, Tensor)> shadow, string what)

@@ -65,8 +65,28 @@ public sealed class StabilizedGanUpdate : GanUpdate
     /// <summary>The EMA of G's weights, or null when EmaBeta is 0.</summary>
     public Ema? Ema { get; }
 
-    /// <summary>The EMA generator to sample from, or null when EmaBeta is 0.</summary>
-    public DcganGenerator? EmaGenerator => _shadow;
+    /// <summary>
+    /// The EMA generator to sample from, or null when EmaBeta is 0; its BatchNorm statistics are recomputed for the
+    /// averaged weights (<see cref="StandingStatistics"/>) whenever these have changed.
+    /// </summary>
+    public DcganGenerator? EmaGenerator
+    {
+        get
+        {
+            if (_shadow is null) return null;
+            if (Ema!.StatisticsStale)
+            {
+                var device = _shadow.parameters().First().device;
+                using var noise = new torch.Generator((ulong)StandingStatistics.Seed, CPU); // its own stream: the run's draws stay as they are
+                Ema.EnsureStandingStatistics(StandingStatistics.Batches, _ =>
+                {
+                    using var scope = NewDisposeScope();
+                    _shadow.forward(randn([_options.BatchSize, _shadow.Options.Nz], generator: noise).to(device));
+                });
+            }
+            return _shadow;
+        }
+    }
 
     /// <summary>Marks the run's D-dominated iterations (the "dominated" column); subscribe to its EpisodeStarted to warn.</summary>
     public DominanceDetector Detector { get; }

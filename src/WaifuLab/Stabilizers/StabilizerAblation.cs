@@ -65,7 +65,16 @@ public static class StabilizerAblation
         var report = DominanceDetector.Analyze(records, setup.Dominance);
         var byAccuracy = DominanceDetector.Analyze(records, setup.Dominance with { Signal = DominanceSignal.Accuracy });
         var tail = history.Skip(history.Count - Math.Max(1, history.Count / 10)).ToList();
-        var sampler = (nn.Module<Tensor, Tensor>?)step.Ema?.Shadow ?? g;
+        if (shadow is not null)
+        {
+            using var statsGen = new Generator((ulong)StandingStatistics.Seed);
+            step.Ema!.EnsureStandingStatistics(StandingStatistics.Batches, _ =>
+            {
+                using var scope = NewDisposeScope();
+                shadow.call(randn(setup.BatchSize, latent, generator: statsGen));
+            });
+        }
+        var sampler = (nn.Module<Tensor, Tensor>?)shadow ?? g;
         Tensor samples;
         using (no_grad())
         {

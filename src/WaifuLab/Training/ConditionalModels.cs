@@ -52,7 +52,6 @@ internal sealed class ConditionalModels : IDisposable
     public Ema? Ema { get; }
     ConditionalGenerator? Shadow { get; }
     readonly int _batchSize;
-    bool _shadowStatisticsStale = true;
 
     /// <summary>
     /// The generator to draw images from: G's moving average when there is one (its BatchNorm statistics recomputed for
@@ -63,30 +62,21 @@ internal sealed class ConditionalModels : IDisposable
         get
         {
             if (Shadow is null) return G;
-            if (_shadowStatisticsStale) RefreshShadowStatistics();
+            if (Ema!.StatisticsStale)
+            {
+                var device = DcganBlocks.DeviceOf(Shadow);
+                using var noise = new Generator((ulong)StandingStatistics.Seed, CPU); // its own stream: the run's draws stay as they are
+                Ema.EnsureStandingStatistics(StandingStatistics.Batches, k =>
+                {
+                    using var scope = NewDisposeScope();
+                    var z = randn([_batchSize, Shadow.Options.Nz], generator: noise).to(device);
+                    var c = AttributeRequest.Fill(AttributeRequest.None(Schema), Pool, _batchSize, StandingStatistics.Seed + k).to(device);
+                    Shadow.forward(z, c);
+                });
+            }
             return Shadow;
         }
     }
-
-    /// <summary>Batches of the averaged G's standing statistics: 32 x the training batch, fixed noise and conditions.</summary>
-    const int StandingBatches = 32;
-
-    void RefreshShadowStatistics()
-    {
-        var shadow = Shadow!;
-        var device = DcganBlocks.DeviceOf(shadow);
-        using var noise = new Generator(StandingSeed, CPU); // its own stream: the run's random draws stay as they are
-        StandingStatistics.Recompute(shadow, StandingBatches, k =>
-        {
-            using var scope = NewDisposeScope();
-            var z = randn([_batchSize, shadow.Options.Nz], generator: noise).to(device);
-            var c = AttributeRequest.Fill(AttributeRequest.None(Schema), Pool, _batchSize, StandingSeed + k).to(device);
-            shadow.forward(z, c);
-        });
-        _shadowStatisticsStale = false;
-    }
-
-    const long StandingSeed = 0x5747_4E44; // fixed, so the same averaged weights always get the same statistics
     /// <summary>The training data's condition rows; null until the trainer has seen data or loaded a checkpoint with them.</summary>
     public ConditionPool? Pool { get; private set; }
 
@@ -114,7 +104,6 @@ internal sealed class ConditionalModels : IDisposable
         var fakeC = Pool.Sample((int)real.shape[0], real.device, rng);
         var r = ConditionalGanStep.Update(G, D, OptimizerG, OptimizerD, real, conditions.to(float32).to(real.device), noise, fakeC);
         Ema?.Update();
-        _shadowStatisticsStale = Ema is not null;
         var extra = D.Mode is ConditioningMode.AuxiliaryClassifier or ConditioningMode.ProjectionClassifier
             ? new Dictionary<string, double> { ["aux_d"] = r.AuxLoss, ["aux_g"] = r.AuxLossG }
             : null;
@@ -180,7 +169,6 @@ internal sealed class ConditionalModels : IDisposable
         if (Shadow is null) return;
         Shadow.load(r);
         Ema!.ResumeAt(iteration);
-        _shadowStatisticsStale = true;
     }
 
     /// <summary>Same attributes, kinds, values and ranges (schemas read from JSON are other instances of equal content).</summary>

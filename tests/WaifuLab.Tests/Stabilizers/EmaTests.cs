@@ -34,4 +34,25 @@ public class EmaTests
         Assert.Contains("same architecture", e.Message);
         Assert.Throws<ArgumentException>(() => new Ema(model, model));
     }
+
+    [Fact]
+    public void Standing_statistics_are_recomputed_once_after_each_change_of_the_weights()
+    {
+        using var model = nn.Sequential(("conv", nn.Conv2d(1, 2, 1)), ("bn", nn.BatchNorm2d(2)));
+        using var shadow = nn.Sequential(("conv", nn.Conv2d(1, 2, 1)), ("bn", nn.BatchNorm2d(2)));
+        var ema = new Ema(model, shadow, beta: 0.9);
+        int calls = 0;
+        void Forward(int _) { calls++; using var x = randn(4, 1, 3, 3); using var y = shadow.call(x); }
+        Assert.True(ema.StatisticsStale);
+        ema.EnsureStandingStatistics(3, Forward);
+        ema.EnsureStandingStatistics(3, Forward); // nothing changed: no second pass
+        Assert.Equal(3, calls);
+        Assert.False(ema.StatisticsStale);
+        ema.Update();
+        Assert.True(ema.StatisticsStale);
+        ema.EnsureStandingStatistics(3, Forward);
+        Assert.Equal(6, calls);
+        ema.ResumeAt(10); // loaded weights: statistics unknown again
+        Assert.True(ema.StatisticsStale);
+    }
 }

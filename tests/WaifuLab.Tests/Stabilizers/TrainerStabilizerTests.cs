@@ -89,6 +89,9 @@ public sealed class TrainerStabilizerTests : TempFolderTest
             t.Generator.eval();
             using var fromG = t.Generator.forward(z);
             Assert.False(Eq(sample, fromG), "EMA sampling equals raw G");
+            // The average normalises with its own BatchNorm statistics (standing statistics), not G's copied ones.
+            var (gMean, emaMean) = (t.Generator.buffers().First(b => b.shape.Length == 1), t.SamplingGenerator.buffers().First(b => b.shape.Length == 1));
+            Assert.False(gMean.allclose(emaMean, rtol: 0, atol: 1e-6), "the EMA generator normalises with G's running statistics");
             t.SaveCheckpoint();
             using var loaded = GanTrainer.Load(t.LastCheckpoint!);
             using var again = loaded.Generate(z);
