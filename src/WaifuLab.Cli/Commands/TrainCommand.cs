@@ -30,13 +30,14 @@ public static class TrainCommand
         conditioning.AcceptOnlyFromAmong("projection", "acgan", "concat", "projection-ac");
         var cbn = new Option<bool?>("--conditional-batchnorm") { Description = "Conditional runs: condition every BatchNorm of G on the labels too, not only its input (cgan presets: on; --conditional-batchnorm false turns it off)." };
         var auxWeight = new Option<double?>("--aux-weight") { Description = "Conditional runs with acgan or projection-ac: weight of the attribute loss (default 1)." };
+        var modeSeeking = new Option<double?>("--mode-seeking") { Description = "Conditional runs: weight of MSGAN's mode-seeking term in G's loss, against G drawing the same face for every z (default 0: off; MSGAN uses 1)." };
         var ema = new Option<double?>("--ema") { Description = "Decay of a moving average of G's weights that sampling and evaluation use, e.g. 0.999 (default: off; conditional runs and unconditional ones alike)." };
         var logEvery = new Option<int>("--log-every") { Description = "Print a progress line every N iterations.", DefaultValueFactory = _ => 50 };
 
         var command = new Command("train", "Train a DCGAN on a folder of images; writes options, history, sample grids and checkpoints to a run folder.")
         {
             preset, data, output, epochs, maxIterations, batchSize, lrG, lrD, seed, device, threads, resume, logEvery, evalEvery,
-            conditional, conditioning, cbn, auxWeight, ema,
+            conditional, conditioning, cbn, auxWeight, modeSeeking, ema,
         };
         command.SetAction(parse =>
         {
@@ -56,6 +57,7 @@ public static class TrainCommand
                 Conditioning = ConditioningFlag(parse.GetValue(conditional), parse.GetValue(conditioning), o.Conditioning),
                 ConditionalBatchNorm = parse.GetValue(cbn) ?? o.ConditionalBatchNorm,
                 AuxWeight = parse.GetValue(auxWeight) ?? o.AuxWeight,
+                ModeSeekingWeight = parse.GetValue(modeSeeking) ?? o.ModeSeekingWeight,
             }, parse.GetValue(ema));
 
             // Load the data before creating anything, so a bad --data leaves no half-made run folder behind.

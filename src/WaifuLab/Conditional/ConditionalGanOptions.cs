@@ -22,6 +22,8 @@ public sealed record ConditionalGanOptions
     public ConditioningMode Conditioning { get; init; } = ConditioningMode.Projection;
     /// <summary>Weight of the AC-GAN attribute loss added to both D's and G's adversarial loss.</summary>
     public double AuxWeight { get; init; } = 1.0;
+    /// <summary>Weight of the mode-seeking term in G's loss (<see cref="ModeSeekingLoss"/>); 0 = off. Needs fake batches whose halves share conditions.</summary>
+    public double ModeSeekingWeight { get; init; }
     public LabelSchema? Schema { get; init; }
 
     /// <summary>Options sized for a labelled dataset: condition width and schema taken from it.</summary>
@@ -48,6 +50,7 @@ public sealed record ConditionalGanOptions
         if (!Enum.IsDefined(Conditioning))
             throw new ArgumentException($"unknown Conditioning {Conditioning}; use one of {string.Join(", ", Enum.GetNames<ConditioningMode>())}");
         if (!double.IsFinite(AuxWeight) || AuxWeight < 0) throw new ArgumentException($"AuxWeight must be a finite number >= 0, got {AuxWeight}");
+        if (!double.IsFinite(ModeSeekingWeight) || ModeSeekingWeight < 0) throw new ArgumentException($"ModeSeekingWeight must be a finite number >= 0, got {ModeSeekingWeight}");
         if (Schema is not null && Schema.Width != ConditionSize)
             throw new ArgumentException($"ConditionSize {ConditionSize} does not match the schema's width {Schema.Width} ({string.Join("; ", Schema.Attributes)})");
         return this;

@@ -47,14 +47,16 @@ public sealed class ConditionalGanStep
         using var scope = NewDisposeScope();
         int n = (int)images.shape[0];
         var z = randn([n, G.Options.Nz], generator: noise).to(images.device);
-        var fakeC = Pool.Sample(n, images.device);
+        var fakeC = D.Options.ModeSeekingWeight > 0 ? ModeSeekingLoss.Paired(Pool.Sample((n + 1) / 2, images.device), n) : Pool.Sample(n, images.device);
         return Update(G, D, OptimizerG, OptimizerD, images, conditions, z, fakeC);
     }
 
     /// <summary>
     /// The update itself, with the noise <paramref name="z"/> (N,nz) and fake conditions <paramref name="fakeConditions"/>
     /// (N,C) drawn by the caller (GanTrainer draws them from its checkpointed generator, so resumed runs repeat).
-    /// All tensors on the models' device.
+    /// All tensors on the models' device. With <see cref="ConditionalGanOptions.ModeSeekingWeight"/> set (on D's options,
+    /// which carry the run's loss weights) the two halves of <paramref name="fakeConditions"/> must be equal
+    /// (<see cref="ModeSeekingLoss.Paired"/>).
     /// </summary>
     public static ConditionalStepResult Update(ConditionalGenerator G, ConditionalDiscriminator D,
         optim.Optimizer optimizerG, optim.Optimizer optimizerD, Tensor images, Tensor conditions, Tensor z, Tensor fakeConditions)
@@ -99,12 +101,19 @@ public sealed class ConditionalGanStep
             auxG = aux.item<float>();
             lossG = lossG + auxWeight * aux;
         }
+        double modeSeeking = 0;
+        if (D.Options.ModeSeekingWeight > 0)
+        {
+            var ms = ModeSeekingLoss.Compute(fake, z);
+            modeSeeking = ms.item<float>();
+            lossG = lossG + D.Options.ModeSeekingWeight * ms;
+        }
         lossG.backward();
         optimizerG.step();
 
         return new ConditionalStepResult(
             lossD.item<float>(), lossG.item<float>(),
-            MeanProbability(real.Logit), MeanProbability(fakeD.Logit), MeanProbability(fakeG.Logit), auxD, auxG);
+            MeanProbability(real.Logit), MeanProbability(fakeD.Logit), MeanProbability(fakeG.Logit), auxD, auxG) { ModeSeeking = modeSeeking };
     }
 
     private static double MeanProbability(Tensor logit)

@@ -8,6 +8,9 @@ namespace WaifuLab.Conditional;
 public sealed record ConditionalStepResult(
     double LossD, double LossG, double DReal, double DFakeBefore, double DFakeAfter, double AuxLoss, double AuxLossG)
 {
+    /// <summary>The mode-seeking term 1 / (image distance / noise distance) in G's step (<see cref="ModeSeekingLoss"/>; 0 when off).</summary>
+    public double ModeSeeking { get; init; }
+
     public override string ToString() => FormattableString.Invariant(
         $"Loss_D {LossD:0.0000} Loss_G {LossG:0.0000} D(x) {DReal:0.0000} D(G(z)) {DFakeBefore:0.0000} / {DFakeAfter:0.0000} Aux {AuxLoss:0.0000}");
 }

@@ -24,7 +24,7 @@ internal sealed class ConditionalModels : IDisposable
         {
             ImageSize = m.ImageSize, Nz = m.Nz, Ngf = m.Ngf, Ndf = m.Ndf, ConditionSize = schema.Width, EmbedSize = options.EmbedSize,
             ConditionalBatchNorm = options.ConditionalBatchNorm,
-            Conditioning = options.Conditioning!.Value, AuxWeight = options.AuxWeight, Schema = schema,
+            Conditioning = options.Conditioning!.Value, AuxWeight = options.AuxWeight, ModeSeekingWeight = options.ModeSeekingWeight, Schema = schema,
         }.Validate();
         G = new ConditionalGenerator(o);
         D = ConditionalDiscriminator.Create(o);
@@ -101,13 +101,20 @@ internal sealed class ConditionalModels : IDisposable
     {
         if (Pool is null) throw new InvalidOperationException("a conditional update needs the data's condition rows: train through GanTrainer.Train, or call it once first");
         using var scope = NewDisposeScope();
-        var fakeC = Pool.Sample((int)real.shape[0], real.device, rng);
+        int n = (int)real.shape[0];
+        var fakeC = D.Options.ModeSeekingWeight > 0
+            ? ModeSeekingLoss.Paired(Pool.Sample((n + 1) / 2, real.device, rng), n) // pairs of z under one condition
+            : Pool.Sample(n, real.device, rng);
         var r = ConditionalGanStep.Update(G, D, OptimizerG, OptimizerD, real, conditions.to(float32).to(real.device), noise, fakeC);
         Ema?.Update();
-        var extra = D.Mode is ConditioningMode.AuxiliaryClassifier or ConditioningMode.ProjectionClassifier
-            ? new Dictionary<string, double> { ["aux_d"] = r.AuxLoss, ["aux_g"] = r.AuxLossG }
-            : null;
-        return new UpdateResult(r.LossD, r.LossG, r.DReal, r.DFakeBefore, r.DFakeAfter) { Extra = extra };
+        var extra = new Dictionary<string, double>();
+        if (D.Mode is ConditioningMode.AuxiliaryClassifier or ConditioningMode.ProjectionClassifier)
+        {
+            extra["aux_d"] = r.AuxLoss;
+            extra["aux_g"] = r.AuxLossG;
+        }
+        if (D.Options.ModeSeekingWeight > 0) extra["mode_seeking"] = r.ModeSeeking;
+        return new UpdateResult(r.LossD, r.LossG, r.DReal, r.DFakeBefore, r.DFakeAfter) { Extra = extra.Count > 0 ? extra : null };
     }
 
     /// <summary>

@@ -374,7 +374,8 @@ public sealed class GanTrainer : IDisposable
             if (changed.Model != options.Model || changed.BatchSize != options.BatchSize || changed.Seed != options.Seed
                 || changed.FlipAugment != options.FlipAugment || changed.SampleGridCount != options.SampleGridCount
                 || changed.Stabilizers != options.Stabilizers || changed.Conditioning != options.Conditioning || changed.EmbedSize != options.EmbedSize
-                || changed.ConditionalBatchNorm != options.ConditionalBatchNorm || changed.EmaBeta != options.EmaBeta)
+                || changed.ConditionalBatchNorm != options.ConditionalBatchNorm || changed.EmaBeta != options.EmaBeta
+                || changed.ModeSeekingWeight != options.ModeSeekingWeight)
                 throw new ArgumentException("a resumed run keeps its model, conditioning, stabilisers, EMA, batch size, seed, flips and grid size; start a new run to change them");
             options = changed;
         }

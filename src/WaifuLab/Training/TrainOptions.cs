@@ -49,6 +49,8 @@ public sealed record TrainOptions
     public bool ConditionalBatchNorm { get; init; }
     /// <summary>Conditional runs with an attribute head (AC-GAN, projection + head): weight of the attribute loss in D's and G's losses.</summary>
     public double AuxWeight { get; init; } = 1.0;
+    /// <summary>Conditional runs: weight of the mode-seeking term in G's loss (<see cref="WaifuLab.Conditional.ModeSeekingLoss"/>), against G ignoring z; 0 = off.</summary>
+    public double ModeSeekingWeight { get; init; }
     /// <summary>
     /// Conditional runs: decay of an exponential moving average of G's weights (<see cref="WaifuLab.Stabilizers.Ema"/>,
     /// ramped up from 0), which sampling, grids and evaluation then use; 0 = off. Unconditional runs set
@@ -80,6 +82,9 @@ public sealed record TrainOptions
             throw new ArgumentException("the conditional models have no extra blocks: use ExtraBlocks 0 with Conditioning", nameof(Conditioning));
         if (EmbedSize <= 0) throw new ArgumentException($"embedding size must be positive, got {EmbedSize}", nameof(EmbedSize));
         if (!double.IsFinite(AuxWeight) || AuxWeight < 0) throw new ArgumentException($"auxiliary loss weight must be a finite number >= 0, got {AuxWeight}", nameof(AuxWeight));
+        if (!double.IsFinite(ModeSeekingWeight) || ModeSeekingWeight < 0) throw new ArgumentException($"mode-seeking weight must be a finite number >= 0, got {ModeSeekingWeight}", nameof(ModeSeekingWeight));
+        if (ModeSeekingWeight > 0 && Conditioning is null)
+            throw new ArgumentException("ModeSeekingWeight is for conditional runs (it pairs noise vectors under one condition)", nameof(ModeSeekingWeight));
         if (!(EmaBeta is >= 0 and < 1)) throw new ArgumentException($"EMA decay must be in [0, 1), got {EmaBeta}", nameof(EmaBeta));
         if (EmaBeta > 0 && Conditioning is null)
             throw new ArgumentException("EmaBeta is for conditional runs; an unconditional run averages G with Stabilizers.EmaBeta", nameof(EmaBeta));
