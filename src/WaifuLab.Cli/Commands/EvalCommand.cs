@@ -74,6 +74,10 @@ public static class EvalCommand
         if (trainer.IsConditional)
             Console.WriteLine($"attribute control ({count} faces for conditions drawn from the data's labels, read by the classifier):\n" +
                               AttributeControl.Measure(classifier.Classifier, trainer, count, seed));
+        if (trainer.IsConditional)
+            Console.WriteLine(FormattableString.Invariant(
+                $"noise variety: {NoiseVariety.Measure(trainer, Math.Min(count, 500), seed):0.000} mean |G(z1, c) - G(z2, c)| over {Math.Min(count, 500)} conditions ") +
+                FormattableString.Invariant($"(built-in faces, same attributes, other nuisance: {NoiseVariety.BuiltInReference(200, trainer.Options.Model.ImageSize):0.000}; 0 = G ignores z)"));
         var record = EvaluationRecord.From(report, trainer.Epoch, trainer.Iteration, Path.GetFileName(classifier.Path), Path.GetFullPath(ckpt));
         var metrics = MetricsLog.PathIn(RunFolder.OfCheckpoint(ckpt).Root);
         MetricsLog.Append(metrics, record);
