@@ -14,5 +14,7 @@ var root = new RootCommand("WaifuLab: GANs that draw anime faces, on TorchSharp.
     EvalCommand.Create(),
     ProjectCommand.Create(),
     PlotCommand.Create(),
+    ExportCommand.Create(),
+    ImportCommand.Create(),
 };
 return CliErrors.Run(root, args);

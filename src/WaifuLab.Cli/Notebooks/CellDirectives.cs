@@ -18,6 +18,7 @@ public static partial class CellDirectives
         "SkiaSharp", "SkiaSharp.NativeAssets.Linux", "SkiaSharp.NativeAssets.Linux.NoDependencies",
         "Plotly.NET", "Plotly.NET.CSharp",
         "ScottPlot", // static PNG charts (Plots/HistoryPng)
+        "TorchSharp.PyBridge", // PyTorch state_dicts (Interop/)
         // The kernel extension that renders charts in VS Code; the runner renders them itself.
         "Plotly.NET.Interactive",
         "FSharp.Core",

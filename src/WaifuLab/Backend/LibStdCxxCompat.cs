@@ -13,7 +13,8 @@ public static class LibStdCxxCompat
     /// <summary>Symbols known to be harmless when unresolved: the only ones we accept behind a weakened version.</summary>
     public static readonly IReadOnlySet<string> HarmlessSymbols = new HashSet<string> { "_ZSt21ios_base_library_initv" };
 
-    public enum Outcome { NotNeeded, HostHasVersion, AlreadyPatched, Patched }
+    /// <summary>What <see cref="Apply"/> found or did; <c>Disabled</c>: the application turned the fix off (<see cref="TorchBackend.LibStdCxxFix"/>).</summary>
+    public enum Outcome { NotNeeded, HostHasVersion, AlreadyPatched, Patched, Disabled }
 
     /// <summary>
     /// Patches <paramref name="libraryPath"/> in place (write to a temporary file, then rename) when the host's

@@ -19,6 +19,27 @@ public static class TorchBackend
     /// <summary>Loads the native backend (once); throws <see cref="TorchBackendException"/> with a usable message on failure.</summary>
     public static LoadReport EnsureLoaded() => _load.Value;
 
+    /// <summary>The environment variable that turns <see cref="LibStdCxxCompat"/> off: <c>WAIFULAB_LIBSTDCXX_FIX=off</c> (or 0, false).</summary>
+    public const string FixVariable = "WAIFULAB_LIBSTDCXX_FIX";
+
+    static bool? _fixEnabled;
+
+    /// <summary>
+    /// Whether the first load may patch libLibTorchSharp.so in the application's output folder (<see cref="LibStdCxxCompat"/>).
+    /// On by default; off when <see cref="FixVariable"/> says so, or when an application sets this to false before the
+    /// first tensor call (e.g. it ships a TorchSharp build that loads as is, or its output folder is read-only).
+    /// </summary>
+    public static bool LibStdCxxFix
+    {
+        get => _fixEnabled ?? !(Environment.GetEnvironmentVariable(FixVariable)?.Trim().ToLowerInvariant() is "off" or "0" or "false" or "no");
+        set
+        {
+            if (_load.IsValueCreated)
+                throw new InvalidOperationException("TorchBackend.LibStdCxxFix must be set before the first TorchSharp call (the native library is already loaded)");
+            _fixEnabled = value;
+        }
+    }
+
     /// <summary>Resolves <see cref="ComputeDevice.Auto"/> to CUDA when available, else CPU.</summary>
     public static torch.Device Resolve(ComputeDevice device)
     {
@@ -61,7 +82,7 @@ public static class TorchBackend
         var compat = LibStdCxxCompat.Outcome.NotNeeded;
         if (path is not null)
         {
-            try { compat = LibStdCxxCompat.Apply(path); }
+            try { compat = LibStdCxxFix ? LibStdCxxCompat.Apply(path) : LibStdCxxCompat.Outcome.Disabled; }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new TorchBackendException(
@@ -77,6 +98,7 @@ public static class TorchBackend
                 catch (DllNotFoundException e) { reason = e.Message; }
                 throw new TorchBackendException(
                     $"TorchSharp's native library {path} failed to load: {reason}\n" +
+                    (compat == LibStdCxxCompat.Outcome.Disabled ? $"The libstdc++ fix is off ({FixVariable} or TorchBackend.LibStdCxxFix): turn it on if the reason is GLIBCXX_3.4.32. " : "") +
                     "Check that the machine is x86-64 Linux with glibc 2.28 or newer, rebuild with 'dotnet build', " +
                     "and see environment.md (Troubleshooting).");
             }

@@ -7,7 +7,7 @@ namespace WaifuLab.Conditional;
 /// <summary>
 /// Seeded initialisation of a conditional model: the DCGAN scheme for its convolutions and BatchNorms
 /// (<see cref="DcganInit"/>), and for its linear layers (embeddings, heads) libtorch's default
-/// U(-1/sqrt(fan_in), 1/sqrt(fan_in)), but drawn from <paramref name="generator"/>: the constructors initialise from
+/// U(-1/sqrt(fan_in), 1/sqrt(fan_in)), but drawn from the given seeded generator: the constructors initialise from
 /// libtorch's global generator, which would make two runs with the same seed differ.
 /// </summary>
 public static class ConditionalInit

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace WaifuLab.Evaluation;
 
 /// <summary>
-/// How well a conditional run draws what it is asked for: <paramref name="count"/> condition vectors drawn from the
+/// How well a conditional run draws what it is asked for: a number of condition vectors drawn from the
 /// data's label rows (so combinations are realistic), one face each from seeded noise, read back by the independent
 /// <see cref="AttributeClassifier"/>. The measurement notebook 04 reports and `waifulab eval` prints.
 /// </summary>

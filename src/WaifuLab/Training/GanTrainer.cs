@@ -122,7 +122,7 @@ public sealed class GanTrainer : IDisposable
     /// <summary>The stabilised update (EMA, dominance detector) when <see cref="TrainOptions.Stabilizers"/> is set, else null.</summary>
     public WaifuLab.Stabilizers.StabilizedGanUpdate? Stabilized => _update as WaifuLab.Stabilizers.StabilizedGanUpdate;
 
-    /// <summary>The generator that <see cref="Sample"/> and <see cref="Generate"/> use: G's EMA when enabled, else G.</summary>
+    /// <summary>The generator that <see cref="Sample(int, long?)"/> and <see cref="Generate(Tensor)"/> use: G's EMA when enabled, else G.</summary>
     public DcganGenerator SamplingGenerator => Stabilized?.EmaGenerator ?? Generator;
 
     /// <summary>
@@ -328,9 +328,38 @@ public sealed class GanTrainer : IDisposable
     /// <summary>Writes checkpoints/last.ckpt atomically (and history.csv), and returns its path.</summary>
     public string SaveCheckpoint()
     {
+        var path = Folder.LastCheckpoint;
+        WriteCheckpoint(path);
+        History.Save(Folder.History);
+        LastCheckpoint = path;
+        LastCheckpointIteration = Iteration;
+        return path;
+    }
+
+    /// <summary>
+    /// Writes a new checkpoint at <paramref name="path"/> (refusing an existing file) of an unconditional run at iteration 0
+    /// whose generator <paramref name="initGenerator"/> fills (with weights imported from PyTorch, say); D, the optimisers
+    /// and the random streams start as a new run with <paramref name="options"/> would. <c>sample</c>, <c>eval</c> and
+    /// <see cref="Load"/> read it like any checkpoint; training it further continues in the run folder around it.
+    /// </summary>
+    public static string CreateCheckpoint(TrainOptions options, string path, Action<DcganGenerator> initGenerator)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(initGenerator);
+        if (options.Conditioning is not null)
+            throw new ArgumentException("CreateCheckpoint makes unconditional checkpoints: leave Conditioning null", nameof(options));
+        if (File.Exists(path))
+            throw new IOException($"{path} already exists: choose another output file (nothing was written)");
+        using var trainer = new GanTrainer(options, RunFolder.OfCheckpoint(path), null);
+        initGenerator(trainer.Generator);
+        trainer.WriteCheckpoint(path);
+        return path;
+    }
+
+    void WriteCheckpoint(string path)
+    {
         var header = new CheckpointHeader(CheckpointHeader.CurrentFormat, Options, Iteration, Epoch, _dataCount,
             Convert.ToBase64String(RngState()), DateTimeOffset.UtcNow, Labels);
-        var path = Folder.LastCheckpoint;
         AtomicFile.Write(path, stream =>
         {
             using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -344,10 +373,6 @@ public sealed class GanTrainer : IDisposable
             _conditional?.SavePool(w);
             _conditional?.SaveEma(w);
         });
-        History.Save(Folder.History);
-        LastCheckpoint = path;
-        LastCheckpointIteration = Iteration;
-        return path;
     }
 
     long LastCheckpointIteration { get; set; } = -1;
