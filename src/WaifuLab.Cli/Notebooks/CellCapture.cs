@@ -5,7 +5,8 @@ namespace WaifuLab.Cli.Notebooks;
 
 /// <summary>
 /// Collects what the running cell prints and displays, in order, as Jupyter outputs: consecutive writes to one
-/// stream merge into one <c>stream</c> output; <c>display(x)</c> adds a <c>display_data</c> output.
+/// stream merge into one <c>stream</c> output; <c>display(x)</c> adds a <c>display_data</c> output, and its handle's
+/// updates replace that output, so the notebook stores a live view's final state.
 /// </summary>
 public sealed class CellCapture(MimeRenderer renderer) : IDisplaySink
 {
@@ -21,11 +22,32 @@ public sealed class CellCapture(MimeRenderer renderer) : IDisplaySink
         lock (_gate) _cell = cell;
     }
 
-    public void Display(object? value)
+    public DisplayHandle Display(object? value)
     {
-        var bundle = renderer.Render(value);
-        if (bundle is null) return;
-        lock (_gate) _cell?.Outputs.Add(NotebookOutput.DisplayData(bundle));
+        NotebookOutput? shown = null;
+        NotebookCell? cell;
+        lock (_gate) cell = _cell;
+        void Show(object? v)
+        {
+            var bundle = renderer.Render(v);
+            lock (_gate)
+            {
+                // Updates after the cell ended still land in its output: the stored notebook shows the final state.
+                if (shown is not null)
+                {
+                    if (bundle is null) cell?.Outputs.Remove(shown);
+                    else shown.ReplaceData(bundle);
+                    if (bundle is null) shown = null;
+                }
+                else if (bundle is not null && cell is not null)
+                {
+                    shown = NotebookOutput.DisplayData(bundle);
+                    cell.Outputs.Add(shown);
+                }
+            }
+        }
+        Show(value);
+        return new DisplayHandle(Show);
     }
 
     private void Write(string name, string text)

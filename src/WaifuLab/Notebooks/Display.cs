@@ -11,13 +11,19 @@ public static class Display
 {
     private static readonly AsyncLocal<IDisplaySink?> Current = new();
 
-    /// <summary>Shows <paramref name="value"/> below the running cell: images as pictures, charts as charts.</summary>
+    /// <summary>
+    /// Shows <paramref name="value"/> below the running cell: images as pictures, charts as charts. The handle's
+    /// <see cref="DisplayHandle.Update"/> redraws that output in place (the runner stores its last state).
+    /// </summary>
 #pragma warning disable IDE1006 // lower case, as in .NET Interactive and IPython
-    public static void display(object? value)
+    public static DisplayHandle display(object? value)
 #pragma warning restore IDE1006
     {
-        if (Current.Value is { } sink) sink.Display(value);
-        else if (!InteractiveKernel.TryDisplay(value)) Console.WriteLine(MimeRenderer.Text(value));
+        if (Current.Value is { } sink) return sink.Display(value);
+        if (InteractiveKernel.TryDisplay(value) is { } shown) return shown;
+        var console = DisplayHandle.Console();
+        console.Update(value);
+        return console;
     }
 
     /// <summary>Routes display calls of this async flow to <paramref name="sink"/> until the result is disposed.</summary>
@@ -33,7 +39,10 @@ public static class Display
         public void Dispose() => undo();
     }
 
-    /// <summary>.NET Interactive's <c>Kernel.display</c>, found by name so the library does not depend on the kernel.</summary>
+    /// <summary>
+    /// .NET Interactive's <c>Kernel.display</c> and the <c>DisplayedValue.Update</c> of what it returns, found by name
+    /// so the library does not depend on the kernel.
+    /// </summary>
     private static class InteractiveKernel
     {
         private static readonly Lazy<MethodInfo?> Method = new(() => AppDomain.CurrentDomain.GetAssemblies()
@@ -41,12 +50,18 @@ public static class Display
             .FirstOrDefault(t => t is not null)
             ?.GetMethod("display", BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string[])]));
 
-        public static bool TryDisplay(object? value)
+        public static DisplayHandle? TryDisplay(object? value)
         {
-            if (Method.Value is not { } display) return false;
+            if (Method.Value is not { } display) return null;
             Formatters.Register();
-            display.Invoke(null, [value, Array.Empty<string>()]);
-            return true;
+            var shown = display.Invoke(null, [value, Array.Empty<string>()]);
+            var update = shown?.GetType().GetMethod("Update", BindingFlags.Public | BindingFlags.Instance, [typeof(object)]);
+            // A kernel without Update: show the new state below the old one rather than lose it.
+            return new DisplayHandle(v =>
+            {
+                if (update is not null) update.Invoke(shown, [v]);
+                else display.Invoke(null, [v, Array.Empty<string>()]);
+            });
         }
     }
 }

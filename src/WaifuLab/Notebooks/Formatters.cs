@@ -25,7 +25,7 @@ public static class Formatters
             if (_registered) return true;
             var register = FindRegister();
             if (register is null) return false;
-            foreach (var type in new[] { typeof(PngImage), typeof(SKBitmap), typeof(SKImage), typeof(GenericChart) })
+            foreach (var type in new[] { typeof(PngImage), typeof(SKBitmap), typeof(SKImage), typeof(GenericChart), typeof(TrainingView) })
                 Invoke(register, type, WriteHtml, "text/html");
             Invoke(register, typeof(torch.Tensor), (v, w) => w.Write(MimeRenderer.Text(v)), "text/plain");
             _registered = true;

@@ -3,5 +3,6 @@ namespace WaifuLab.Notebooks;
 /// <summary>Where <see cref="Display.display"/> sends values: the notebook runner's current cell.</summary>
 public interface IDisplaySink
 {
-    void Display(object? value);
+    /// <summary>Shows <paramref name="value"/>; the handle replaces that same output later.</summary>
+    DisplayHandle Display(object? value);
 }

@@ -33,6 +33,8 @@ public sealed class MimeRenderer(PlotlyMode plotly = PlotlyMode.Inline)
         SKBitmap bitmap => Png(TensorImage.EncodePng(bitmap)),
         SKImage image => Png(EncodeImage(image)),
         GenericChart chart => Chart(chart),
+        TrainingView view => Training(view),
+        DisplayHandle => null, // display(x) as a cell's last expression: x is already shown
         torch.Tensor tensor => new MimeBundle().Add("text/plain", Describe(tensor)),
         _ => new MimeBundle().Add("text/plain", Text(value)),
     };
@@ -91,6 +93,17 @@ public sealed class MimeRenderer(PlotlyMode plotly = PlotlyMode.Inline)
         .Add("image/png", png.ToBase64())
         .Add("text/plain", png.ToString())
         .WithMetadata("image/png", new JsonObject { ["width"] = png.Width, ["height"] = png.Height });
+
+    private static MimeBundle Training(TrainingView view)
+    {
+        var html = new StringBuilder("<div class=\"waifulab-training\">\n<pre>");
+        html.Append(System.Net.WebUtility.HtmlEncode(view.ToString())).Append("</pre>\n");
+        foreach (var png in new[] { view.Chart, view.Grid })
+            if (png is not null)
+                html.Append(CultureInfo.InvariantCulture, $"<img src=\"data:image/png;base64,{png.ToBase64()}\" width=\"{png.Width}\" height=\"{png.Height}\" style=\"vertical-align:top;margin-right:8px\"/>");
+        html.Append("\n</div>\n");
+        return new MimeBundle().Add("text/html", html.ToString()).Add("text/plain", view.ToString());
+    }
 
     private MimeBundle Chart(GenericChart chart)
     {

@@ -69,6 +69,14 @@ public sealed class NotebookOutput
         ["traceback"] = new JsonArray(traceback.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
     });
 
+    /// <summary>Replaces a display_data output's value, as Jupyter's update_display_data does; the notebook keeps the last.</summary>
+    public void ReplaceData(MimeBundle bundle)
+    {
+        if (OutputType != "display_data") throw new InvalidOperationException($"only a display_data output can be updated, not {OutputType}");
+        Json["data"] = bundle.DataJson();
+        Json["metadata"] = bundle.MetadataJson();
+    }
+
     /// <summary>Appends text to a stream output (consecutive writes to one stream become one output, as Jupyter shows them).</summary>
     public void AppendText(string text) => Json["text"] = NotebookJson.SplitLines((Text ?? "") + text);
 }

@@ -157,6 +157,29 @@ public sealed class NotebookRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_display_updated_in_place_is_stored_in_its_final_state_and_a_training_cell_leaves_one_output()
+    {
+        var path = Fixture("live.ipynb",
+            NotebookCell.Code("int n = 1;", "parameters"),
+            NotebookCell.Code("var h = display(\"first\");\ndisplay(\"second\");\nh.Update(\"first, updated\");\nh"),
+            NotebookCell.Code("using WaifuLab.Notebooks;\nusing WaifuLab.Training;\nusing static TorchSharp.torch;\n" +
+                "var data = new WaifuLab.Data.ImageDataset(rand(8, 3, 32, 32).mul(2).sub(1), source: \"random\");\n" +
+                "var trainer = new GanTrainer(new TrainOptions { Model = new WaifuLab.Models.GanModelOptions(32, 8, 4, 4), BatchSize = 4, Epochs = 3, SampleGridCount = 4, Device = WaifuLab.Backend.ComputeDevice.Cpu }, \"run\");\n" +
+                "var history = TrainingMonitor.Train(trainer, data, new TrainingMonitorOptions { RefreshEvery = 2, RedrawSeconds = 0 });"));
+
+        var result = await NotebookRunner.RunAsync(path, [], Cdn);
+
+        Assert.True(result.Succeeded, result.Error);
+        var cells = NotebookDocument.Load(path).Cells;
+        Assert.Equal(["first, updated", "second"], cells[1].Outputs.Select(o => o.Data("text/plain"))); // the handle itself shows nothing
+        var live = Assert.Single(cells[2].Outputs);
+        Assert.Equal("display_data", live.OutputType);
+        Assert.StartsWith("iteration 6/6 (epoch 3/3)", live.Data("text/plain"));
+        Assert.EndsWith("\ndone", live.Data("text/plain"));
+        Assert.Equal(2, live.Data("text/html")!.Split("data:image/png;base64,").Length - 1); // loss chart and fixed-noise grid
+    }
+
+    [Fact]
     public void Display_outside_a_run_prints_the_text_form()
     {
         var previous = Console.Out;
