@@ -152,7 +152,7 @@ public sealed class PyTorchInteropTests(ITestOutputHelper log) : TempFolderTest
         }
         File.WriteAllText(Path.Combine(folder, "reference.json"), $$"""{"nz": {{Model.Nz}}, "ngf": {{Model.Ngf}}, "ndf": {{Model.Ndf}}}""");
 
-        var (exit, output) = RunPython(Path.Combine(RepoRoot(), "tests", "WaifuLab.Tests", "Interop", "check_pytorch_export.py"), folder);
+        var (exit, output) = RunPython(Repo.PathOf("tests", "WaifuLab.Tests", "Interop", "check_pytorch_export.py"), folder);
         log.WriteLine(output);
         Assert.True(exit == 0, $"PyTorch did not reproduce WaifuLab's outputs (exit {exit}):\n{output}");
         Assert.Contains("max |G diff|", output);
@@ -175,12 +175,5 @@ public sealed class PyTorchInteropTests(ITestOutputHelper log) : TempFolderTest
         var output = stdout.Result + stderr.Result;
         Assert.False(output.Contains("No module named 'torch'"), $"PyTorch is not installed for {DebianPython}: apt-get install -y python3-torch (.ci/run does)\n{output}");
         return (p.ExitCode, output);
-    }
-
-    static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "WaifuLab.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("WaifuLab.sln not found above the test binaries");
     }
 }

@@ -17,10 +17,7 @@ public class CellDirectivesTests
     public void Every_package_the_library_references_is_carried()
     {
         // A notebook declares the library's packages with #r "nuget: ..." for VS Code; the runner must accept each one.
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "WaifuLab.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        var project = System.Xml.Linq.XDocument.Load(Path.Combine(dir.FullName, "src", "WaifuLab", "WaifuLab.csproj"));
+        var project = System.Xml.Linq.XDocument.Load(Repo.PathOf("src", "WaifuLab", "WaifuLab.csproj"));
         var referenced = project.Descendants("PackageReference").Select(e => (string)e.Attribute("Include")!).ToList();
         Assert.Contains("TorchSharp", referenced);
         Assert.All(referenced, id => Assert.Contains(id, CellDirectives.CarriedPackages));

@@ -14,7 +14,7 @@ public sealed class NotebookSmokeTests
     public static TheoryData<string> Notebooks()
     {
         var data = new TheoryData<string>();
-        foreach (var path in Directory.GetFiles(Path.Combine(RepoRoot(), "notebooks"), "*.ipynb").Order(StringComparer.Ordinal))
+        foreach (var path in Directory.GetFiles(Path.Combine(Repo.Root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal))
             data.Add(Path.GetFileName(path));
         return data;
     }
@@ -23,7 +23,7 @@ public sealed class NotebookSmokeTests
     [MemberData(nameof(Notebooks))]
     public void Runs_with_the_smoke_preset(string notebook)
     {
-        var input = Path.Combine(RepoRoot(), "notebooks", notebook);
+        var input = Path.Combine(Repo.Root, "notebooks", notebook);
         var output = Path.Combine(Path.GetTempPath(), $"waifulab-smoke-{Environment.ProcessId}-{notebook}");
         var (code, log) = RunCli("notebook", "run", input, "-p", "preset", "smoke", "--out", output, "--plotly", "cdn", "--timeout", "900");
         try
@@ -56,13 +56,6 @@ public sealed class NotebookSmokeTests
         var stderr = p.StandardError.ReadToEndAsync();
         p.WaitForExit();
         return (p.ExitCode, stdout.Result + stderr.Result);
-    }
-
-    static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "WaifuLab.sln"))) return dir.FullName;
-        throw new InvalidOperationException("WaifuLab.sln not found above the test assembly");
     }
 }
 
