@@ -3,6 +3,8 @@ using System.Diagnostics;
 using Xunit.Abstractions;
 using WaifuLab.Cli;
 using WaifuLab.Cli.Commands;
+using WaifuLab.Data.Synthetic;
+using WaifuLab.Evaluation;
 using WaifuLab.Interop;
 using WaifuLab.Models;
 using WaifuLab.Stabilizers;
@@ -17,8 +19,10 @@ public sealed class PyTorchInteropTests(ITestOutputHelper log) : TempFolderTest
     // 64 px, the size of pytorch/examples' models, at a tiny width so that a run takes milliseconds.
     static readonly GanModelOptions Model = new(ImageSize: 64, Nz: 8, Ngf: 4, Ndf: 4);
 
-    static int Cli(params string[] args) =>
-        CliErrors.Run(new RootCommand { ExportCommand.Create(), ImportCommand.Create(), SampleCommand.Create() }, args);
+    static int Cli(params string[] args) => CliErrors.Run(new RootCommand
+    {
+        ExportCommand.Create(), ImportCommand.Create(), SampleCommand.Create(), EvalCommand.Create(), ProjectCommand.Create(),
+    }, args);
 
     /// <summary>A run trained 2 iterations (BatchNorm statistics and weights away from their init); returns its checkpoint.</summary>
     string TrainedRun(string name, StabilizerOptions? stabilizers)
@@ -98,6 +102,27 @@ public sealed class PyTorchInteropTests(ITestOutputHelper log) : TempFolderTest
         using var expected = original.Generate(z);
         using var actual = copy.Generate(z);
         Assert.Equal(0.0, expected.sub(actual).abs().max().item<float>(), 6);
+    }
+
+    [Fact]
+    public void An_imported_generator_is_scored_by_eval_and_refused_by_project()
+    {
+        var gFile = Path.Combine(Root, "netG.pt");
+        Assert.Equal(CliErrors.Ok, Cli("export", "--checkpoint", TrainedRun("plain", null), "--out", gFile));
+        var imported = Path.Combine(Root, "imported", "last.ckpt");
+        Assert.Equal(CliErrors.Ok, Cli("import", "--from", gFile, "--arch", "dcgan", "--out", imported));
+
+        var faces = Path.Combine(Root, "faces");
+        SyntheticFaces.Generate(faces, 32, 64, seed: 2);
+        Assert.Equal(CliErrors.Ok, Cli("eval", "--checkpoint", imported, "--data", faces, "--count", "16",
+            "--classifier-cache", Path.Combine(Root, "cache"), "--classifier-epochs", "1"));
+        var record = Assert.Single(MetricsLog.Read(MetricsLog.PathIn(Path.Combine(Root, "imported"))));
+        Assert.True(double.IsFinite(record.Fid));
+
+        // project needs G(z, c): main.py's generator is unconditional, and the refusal says so before any work.
+        var face = Directory.GetFiles(faces, "*.png")[0];
+        Assert.Equal(CliErrors.BadUsage, Cli("project", "--checkpoint", imported, "--image", face, "--out", Path.Combine(Root, "proj")));
+        Assert.False(Directory.Exists(Path.Combine(Root, "proj")));
     }
 
     [Fact]
