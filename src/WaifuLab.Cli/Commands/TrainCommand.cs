@@ -14,7 +14,7 @@ public static class TrainCommand
     {
         var preset = new Option<string>("--preset") { Description = $"Named option set: {string.Join(", ", Presets.Names)}.", DefaultValueFactory = _ => "quick" };
         var data = new Option<string?>("--data") { Description = "Folder of training images (searched recursively; labels.csv beside them is read). Default: the built-in synthetic faces, drawn into data/ on first use." };
-        var output = new Option<string?>("--out") { Description = "Run folder to create (default runs/PRESET-TIMESTAMP)." };
+        var output = new Option<string?>("--out") { Description = "Run folder to create (default runs/PRESET-TIMESTAMP-PID)." };
         var epochs = new Option<int?>("--epochs") { Description = "Number of epochs (overrides the preset)." };
         var maxIterations = new Option<int?>("--max-iterations") { Description = "Stop after this many iterations in total." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Images per batch." };
@@ -32,18 +32,18 @@ public static class TrainCommand
         var auxWeight = new Option<double?>("--aux-weight") { Description = "Conditional runs with acgan or projection-ac: weight of the attribute loss (default 1)." };
         var modeSeeking = new Option<double?>("--mode-seeking") { Description = "Conditional runs: weight of MSGAN's mode-seeking term in G's loss, against G drawing the same face for every z (default 0: off; MSGAN uses 1)." };
         var ema = new Option<double?>("--ema") { Description = "Decay of a moving average of G's weights that sampling and evaluation use, e.g. 0.999 (default: off; conditional runs and unconditional ones alike)." };
+        var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Also checkpoint every N iterations, so a crash or kill loses little (default 250, ~100 s at quick; 0: at epoch ends only)." };
         var logEvery = new Option<int>("--log-every") { Description = "Print a progress line every N iterations.", DefaultValueFactory = _ => 50 };
 
         var command = new Command("train", "Train a DCGAN on a folder of images; writes options, history, sample grids and checkpoints to a run folder.")
         {
-            preset, data, output, epochs, maxIterations, batchSize, lrG, lrD, seed, device, threads, resume, logEvery, evalEvery,
+            preset, data, output, epochs, maxIterations, batchSize, lrG, lrD, seed, device, threads, resume, logEvery, evalEvery, checkpointEvery,
             conditional, conditioning, cbn, auxWeight, modeSeeking, ema,
         };
         command.SetAction(parse =>
         {
             TorchBackend.EnsureLoaded();
             int every = parse.GetValue(logEvery);
-            if (every <= 0) throw new ArgumentException("--log-every must be positive");
             TrainOptions Adjust(TrainOptions o) => WithEma(o with
             {
                 Epochs = parse.GetValue(epochs) ?? o.Epochs,
@@ -54,6 +54,7 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed) ?? o.Seed,
                 Device = parse.GetValue(device) ?? o.Device,
                 Threads = parse.GetValue(threads) ?? o.Threads,
+                CheckpointEvery = parse.GetValue(checkpointEvery) ?? o.CheckpointEvery,
                 Conditioning = ConditioningFlag(parse.GetValue(conditional), parse.GetValue(conditioning), o.Conditioning),
                 ConditionalBatchNorm = parse.GetValue(cbn) ?? o.ConditionalBatchNorm,
                 AuxWeight = parse.GetValue(auxWeight) ?? o.AuxWeight,
@@ -79,7 +80,8 @@ public static class TrainCommand
             }
             else
             {
-                var folder = parse.GetValue(output) ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+                // The process id makes default names unique among runs started in the same second (the lock refuses the rest).
+                var folder = parse.GetValue(output) ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
                 trainer = new GanTrainer(fresh, folder, loaded.Schema);
                 Console.WriteLine(Presets.Describe(name));
             }
@@ -89,20 +91,13 @@ public static class TrainCommand
                 var o = trainer.Options;
                 if (trainer.Labels is { } labels)
                     Console.WriteLine($"conditional ({o.Conditioning}) on {string.Join(", ", labels.Attributes.Select(a => a.Name))}");
+                // The trainer caps the batch at the data's size: say the batch it really uses.
+                var batchText = o.BatchSize > dataset.Count ? $"batch {dataset.Count} (asked {o.BatchSize}; the data has {dataset.Count} images)" : $"batch {o.BatchSize}";
                 Console.WriteLine($"run {trainer.Folder.Root}: {dataset.Count} images from {dataset.Source}, {o.Model.ImageSize} px, " +
-                                  $"ngf {o.Model.Ngf}, ndf {o.Model.Ndf}, batch {o.BatchSize}, {o.Epochs} epochs, device {trainer.Device}, threads {get_num_threads()}");
+                                  $"ngf {o.Model.Ngf}, ndf {o.Model.Ndf}, {batchText}, {o.Epochs} epochs, device {trainer.Device}, threads {get_num_threads()}");
 
-                using var cts = new CancellationTokenSource();
-                ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); Console.Error.WriteLine("stopping after this iteration (checkpointing)..."); };
-                Console.CancelKeyPress += onCancel;
-                try
-                {
-                    trainer.Train(dataset, new TrainProgressPrinter(Console.Out, every), cts.Token);
-                }
-                finally
-                {
-                    Console.CancelKeyPress -= onCancel;
-                }
+                using var stop = new StopSignals(Console.Error);
+                trainer.Train(dataset, new TrainProgressPrinter(Console.Out, every), stop.Token);
                 Console.WriteLine($"done: {trainer.Iteration} iterations; samples {trainer.Folder.Final}, checkpoint {trainer.LastCheckpoint}");
             }
             return CliErrors.Ok;

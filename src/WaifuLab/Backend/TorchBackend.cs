@@ -58,7 +58,9 @@ public static class TorchBackend
     /// <summary>Sets the number of intra-op CPU threads (0 keeps libtorch's default: one per core).</summary>
     public static void SetThreads(int threads)
     {
-        if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be 0 (default) or positive");
+        // More threads than cores only slows libtorch down, and enough of them exhaust the machine's thread limit.
+        if (threads < 0 || threads > Environment.ProcessorCount)
+            throw new ArgumentException($"threads must be 0 (libtorch's default) or 1 to this machine's {Environment.ProcessorCount} cores, got {threads}", nameof(threads));
         EnsureLoaded();
         if (threads > 0) torch.set_num_threads(threads);
     }

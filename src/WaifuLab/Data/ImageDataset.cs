@@ -25,6 +25,8 @@ public sealed class ImageDataset : IDisposable
     public Tensor? Conditions { get; }
     /// <summary>Where the images came from (a folder, "synthetic", ...), for reports.</summary>
     public string Source { get; }
+    /// <summary>Names and sizes of the files behind the images (<see cref="DatasetFingerprint"/>); null for in-memory data.</summary>
+    public string? Fingerprint { get; init; }
     public int Count => (int)Images.shape[0];
     public int Size => (int)Images.shape[2];
     public int ConditionSize => Conditions is null ? 0 : (int)Conditions.shape[1];

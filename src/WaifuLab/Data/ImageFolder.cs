@@ -84,7 +84,7 @@ public static class ImageFolder
                 conditions = tensor(flat, [files.Count, schema.Width]);
             }
             var report = new LoadReport(all.Count, files.Count, corrupt, unlabelled, cache, cacheFile, cacheNote);
-            return new ImageFolderResult(new ImageDataset(images, conditions, root), schema, files, report);
+            return new ImageFolderResult(new ImageDataset(images, conditions, root) { Fingerprint = DatasetFingerprint.Of(root, files) }, schema, files, report);
         }
         catch
         {

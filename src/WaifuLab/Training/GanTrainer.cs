@@ -30,7 +30,9 @@ public sealed class GanTrainer : IDisposable
     readonly DcganDiscriminator? _discriminator;
     readonly ConditionalModels? _conditional;
     int _dataCount;
+    string? _dataFingerprint;
     int _currentEpoch;
+    RunLock? _lock;
 
     /// <summary>
     /// Starts a new run in <paramref name="runFolder"/>; refuses a folder that already holds a checkpoint. A conditional
@@ -39,11 +41,20 @@ public sealed class GanTrainer : IDisposable
     /// </summary>
     public GanTrainer(TrainOptions options, string runFolder, LabelSchema? labels = null) : this(options, new RunFolder(runFolder), labels)
     {
-        if (File.Exists(Folder.LastCheckpoint))
-            throw new InvalidOperationException(
-                $"the run folder {runFolder} already holds a checkpoint: resume it (GanTrainer.Resume / --resume) or choose another folder");
-        Directory.CreateDirectory(Folder.Root);
-        AtomicFile.WriteAllText(Folder.Options, TrainingJson.Serialize(Options));
+        try
+        {
+            // Lock first, then look: two trainers starting at once cannot both see an empty folder.
+            TakeFolder();
+            if (File.Exists(Folder.LastCheckpoint))
+                throw new InvalidOperationException(
+                    $"the run folder {runFolder} already holds a checkpoint: resume it (GanTrainer.Resume / --resume) or choose another folder");
+            AtomicFile.WriteAllText(Folder.Options, TrainingJson.Serialize(Options));
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     GanTrainer(TrainOptions options, RunFolder folder, LabelSchema? labels)
@@ -134,8 +145,19 @@ public sealed class GanTrainer : IDisposable
         var folder = new RunFolder(runFolder);
         if (!File.Exists(folder.LastCheckpoint))
             throw new FileNotFoundException($"nothing to resume: {folder.LastCheckpoint} does not exist", folder.LastCheckpoint);
-        var trainer = Open(folder.LastCheckpoint, folder, adjust);
-        AtomicFile.WriteAllText(folder.Options, TrainingJson.Serialize(trainer.Options));
+        var runLock = RunLock.Acquire(folder.Root);
+        GanTrainer trainer;
+        try
+        {
+            trainer = Open(folder.LastCheckpoint, folder, adjust);
+        }
+        catch
+        {
+            runLock.Dispose();
+            throw;
+        }
+        trainer._lock = runLock;
+        trainer.RemoveOrphans();
         return trainer;
     }
 
@@ -143,12 +165,7 @@ public sealed class GanTrainer : IDisposable
     public static GanTrainer Load(string checkpointPath) => Open(checkpointPath, RunFolder.OfCheckpoint(checkpointPath), null);
 
     /// <summary>Reads only the header of a checkpoint (options, iteration, epoch).</summary>
-    public static CheckpointHeader ReadHeader(string checkpointPath)
-    {
-        using var stream = OpenCheckpoint(checkpointPath);
-        using var reader = new BinaryReader(stream, Encoding.UTF8);
-        return ReadHeader(reader, checkpointPath);
-    }
+    public static CheckpointHeader ReadHeader(string checkpointPath) => CheckpointFile.ReadHeader(checkpointPath);
 
     /// <summary>
     /// Trains until <see cref="TrainOptions.Epochs"/> (or <see cref="TrainOptions.MaxIterations"/>) are done, continuing from
@@ -163,8 +180,12 @@ public sealed class GanTrainer : IDisposable
             throw new ArgumentException($"the dataset {data.Source} holds {data.Size} px images but the model makes {Options.Model.ImageSize} px: load it at {Options.Model.ImageSize} px", nameof(data));
         if (_dataCount != 0 && _dataCount != data.Count)
             throw new ArgumentException($"this run was trained on {_dataCount} images but the dataset {data.Source} holds {data.Count}: resume with the same data", nameof(data));
+        if (_dataFingerprint is not null && data.Fingerprint is not null && _dataFingerprint != data.Fingerprint)
+            throw new ArgumentException($"this run was trained on other files than those in {data.Source} (same count, other names or sizes): resume with the same data", nameof(data));
+        if (_lock is null) TakeFolder(); // a loaded checkpoint trained further writes its run folder: lock it now
         _conditional?.UseData(data);
         _dataCount = data.Count;
+        _dataFingerprint = data.Fingerprint ?? _dataFingerprint;
         int batch = Math.Min(Options.BatchSize, data.Count);
         int perEpoch = data.Count / batch; // drop the ragged last batch: a tiny batch makes BatchNorm statistics noisy
         long total = (long)Options.Epochs * perEpoch;
@@ -201,12 +222,13 @@ public sealed class GanTrainer : IDisposable
                     }
                     progress?.Report(new TrainProgress(step, total, perEpoch, Options.Epochs,
                         (Iteration - startIteration) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+                    if (CheckpointDue && Iteration % perEpoch != 0) SaveCheckpoint(); // epoch ends save after their grid, below
                 }
                 if (Iteration % perEpoch == 0)
                 {
                     Epoch = epoch;
                     var grid = SaveSampleGrid(Folder.SampleGrid(epoch));
-                    if (epoch % Options.CheckpointEveryEpochs == 0) SaveCheckpoint();
+                    if (epoch % Options.CheckpointEveryEpochs == 0 || CheckpointDue) SaveCheckpoint();
                     EpochCompleted?.Invoke(epoch, grid);
                 }
             }
@@ -325,12 +347,17 @@ public sealed class GanTrainer : IDisposable
         return ImageGrid.Save(images, path);
     }
 
-    /// <summary>Writes checkpoints/last.ckpt atomically (and history.csv), and returns its path.</summary>
+    /// <summary>
+    /// Writes checkpoints/last.ckpt atomically with the history it implies inside it (<see cref="CheckpointFile"/>), then
+    /// history.csv and options.json to match it, and returns its path.
+    /// </summary>
     public string SaveCheckpoint()
     {
         var path = Folder.LastCheckpoint;
         WriteCheckpoint(path);
+        // Readable copies for people and plots; the checkpoint holds the authoritative pair, so a kill here loses nothing.
         History.Save(Folder.History);
+        AtomicFile.WriteAllText(Folder.Options, TrainingJson.Serialize(Options)); // a resume's changes, once they are real
         LastCheckpoint = path;
         LastCheckpointIteration = Iteration;
         return path;
@@ -359,12 +386,9 @@ public sealed class GanTrainer : IDisposable
     void WriteCheckpoint(string path)
     {
         var header = new CheckpointHeader(CheckpointHeader.CurrentFormat, Options, Iteration, Epoch, _dataCount,
-            Convert.ToBase64String(RngState()), DateTimeOffset.UtcNow, Labels);
-        AtomicFile.Write(path, stream =>
+            Convert.ToBase64String(RngState()), DateTimeOffset.UtcNow, Labels, _dataFingerprint);
+        CheckpointFile.Write(path, header, History, w =>
         {
-            using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-            w.Write(CheckpointHeader.Magic);
-            w.Write(TrainingJson.Serialize(header));
             ModuleG.save(w);
             ModuleD.save(w);
             OptimizerG.save_state_dict(w);
@@ -376,6 +400,21 @@ public sealed class GanTrainer : IDisposable
     }
 
     long LastCheckpointIteration { get; set; } = -1;
+
+    /// <summary>Whether <see cref="TrainOptions.CheckpointEvery"/> iterations have passed since the last checkpoint.</summary>
+    bool CheckpointDue => Options.CheckpointEvery > 0 && Iteration - Math.Max(LastCheckpointIteration, 0) >= Options.CheckpointEvery;
+
+    /// <summary>Takes the run folder's lock (for the trainer's life) and clears what killed writers left in it.</summary>
+    void TakeFolder()
+    {
+        _lock = RunLock.Acquire(Folder.Root);
+        RemoveOrphans();
+    }
+
+    void RemoveOrphans()
+    {
+        foreach (var dir in new[] { Folder.Root, Folder.Checkpoints, Folder.Samples }) AtomicFile.RemoveOrphans(dir);
+    }
 
     // The models and optimizers of either kind of run, for checkpoints.
     nn.Module ModuleG => (nn.Module?)_generator ?? _conditional!.G;
@@ -389,10 +428,10 @@ public sealed class GanTrainer : IDisposable
     static GanTrainer Open(string path, RunFolder folder, Func<TrainOptions, TrainOptions>? adjust)
     {
         TorchBackend.EnsureLoaded();
-        using var stream = OpenCheckpoint(path);
-        using var reader = new BinaryReader(stream, Encoding.UTF8);
-        var header = ReadHeader(reader, path);
-        var options = header.Options;
+        var (header, history, reader) = CheckpointFile.Open(path);
+        using var _ = reader;
+        // Threads are a property of the machine, not the run: a checkpoint from a bigger machine keeps libtorch's default here.
+        var options = header.Options.Threads > Environment.ProcessorCount ? header.Options with { Threads = null } : header.Options;
         if (adjust is not null)
         {
             var changed = adjust(options).Validate();
@@ -430,34 +469,12 @@ public sealed class GanTrainer : IDisposable
         trainer.Iteration = header.Iteration;
         trainer.Epoch = header.Epoch;
         trainer._dataCount = header.DataCount;
+        trainer._dataFingerprint = header.DataFingerprint;
         trainer.LastCheckpoint = path;
         trainer.LastCheckpointIteration = header.Iteration;
-        if (File.Exists(folder.History))
-        {
-            trainer.History = TrainHistory.Load(folder.History);
-            trainer.History.TruncateAfter(header.Iteration);
-        }
+        trainer.History = history;
         trainer.Stabilized?.Restore(header.Iteration, options, trainer.History);
         return trainer;
-    }
-
-    static FileStream OpenCheckpoint(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
-        return File.OpenRead(path);
-    }
-
-    static CheckpointHeader ReadHeader(BinaryReader reader, string path)
-    {
-        string magic;
-        try { magic = reader.ReadString(); }
-        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException) { magic = ""; }
-        if (magic != CheckpointHeader.Magic)
-            throw new InvalidDataException($"{path} is not a WaifuLab checkpoint");
-        var header = TrainingJson.Deserialize<CheckpointHeader>(reader.ReadString(), path);
-        if (header.FormatVersion != CheckpointHeader.CurrentFormat)
-            throw new InvalidDataException($"{path} has checkpoint format {header.FormatVersion}; this WaifuLab reads format {CheckpointHeader.CurrentFormat}");
-        return header;
     }
 
     byte[] RngState()
@@ -491,5 +508,6 @@ public sealed class GanTrainer : IDisposable
         _conditional?.Dispose();
         _fixedNoise.Dispose();
         _rng.Dispose();
+        _lock?.Dispose();
     }
 }

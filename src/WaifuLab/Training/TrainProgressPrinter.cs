@@ -6,12 +6,14 @@ namespace WaifuLab.Training;
 /// Prints pytorch/examples dcgan's progress line every <c>every</c> iterations and at each epoch's end:
 /// <c>[epoch/E][i/I] Loss_D: Loss_G: D(x): D(G(z)): before / after</c>, plus speed and ETA. It reports on the
 /// training thread, in order (Progress&lt;T&gt; would post to the thread pool); the CLI and the notebooks share it.
+/// It also warns once when a loss explodes or D(G(z)) stays pinned at 0 (<see cref="WaifuLab.Stabilizers.LossWatch"/>).
 /// </summary>
 public sealed class TrainProgressPrinter(TextWriter writer, int every = 50) : IProgress<TrainProgress>
 {
     readonly int _every = every > 0 ? every : throw new ArgumentException($"print interval must be positive, got {every}", nameof(every));
 
     bool _dominated;
+    readonly WaifuLab.Stabilizers.LossWatch _watch = new();
 
     public void Report(TrainProgress p)
     {
@@ -21,6 +23,7 @@ public sealed class TrainProgressPrinter(TextWriter writer, int every = 50) : IP
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"warning: D dominates from iteration {p.Step.Iteration} (D(x) {p.Step.DReal:F3}, D(G(z)) {p.Step.DFakeBefore:F3}): G's gradient is at risk; see TrainOptions.Stabilizers"));
         _dominated = dominated;
+        if (_watch.Add(p.Step) is { } warning) writer.WriteLine(warning);
         if (p.Step.Iteration % _every == 0 || p.IterationInEpoch == p.IterationsPerEpoch || p.Step.Iteration == p.TotalIterations)
             writer.WriteLine(Format(p));
     }

@@ -31,7 +31,21 @@ public class DataSynthCommandTests
         var outDir = Directory.CreateTempSubdirectory("waifulab-cli-synth").FullName;
         Assert.Equal(CliErrors.Ok, Run("data", "synth", "--count", "5", "--size", "32", "--out", outDir));
         Assert.Equal(CliErrors.Ok, Run("data", "synth", "--count", "2", "--size", "32", "--out", outDir));
-        Assert.Equal(["face_000000.png", "face_000001.png", "labels.csv"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order());
+        Assert.Equal([".waifulab-synth", "face_000000.png", "face_000001.png", "labels.csv"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Synth_refuses_a_folder_of_someone_elses_files_and_deletes_nothing()
+    {
+        var outDir = Directory.CreateTempSubdirectory("waifulab-cli-synth").FullName;
+        File.WriteAllText(Path.Combine(outDir, "labels.csv"), "file,mood\nface_000001.png,happy\n");
+        File.WriteAllText(Path.Combine(outDir, "face_000001.png"), "my own picture");
+        File.WriteAllText(Path.Combine(outDir, "face_999999.png"), "another one");
+        Assert.Equal(CliErrors.BadUsage, Run("data", "synth", "--count", "2", "--size", "32", "--out", outDir));
+        Assert.Equal("file,mood\nface_000001.png,happy\n", File.ReadAllText(Path.Combine(outDir, "labels.csv")));
+        Assert.Equal("my own picture", File.ReadAllText(Path.Combine(outDir, "face_000001.png")));
+        Assert.Equal("another one", File.ReadAllText(Path.Combine(outDir, "face_999999.png")));
+        Assert.Equal(3, Directory.GetFiles(outDir).Length);
     }
 
     [Theory]

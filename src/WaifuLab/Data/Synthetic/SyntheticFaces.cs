@@ -13,6 +13,8 @@ namespace WaifuLab.Data.Synthetic;
 public static class SyntheticFaces
 {
     public const string LabelsFile = "labels.csv";
+    /// <summary>Marks a folder as this generator's, so a later run may replace its face_*.png and labels.csv there.</summary>
+    public const string MarkerFile = ".waifulab-synth";
 
     /// <summary>The attributes and their values, in labels.csv column order.</summary>
     public static LabelSchema Schema { get; } = new(
@@ -41,14 +43,23 @@ public static class SyntheticFaces
 
     /// <summary>
     /// Writes <paramref name="count"/> faces of <paramref name="size"/> px into <paramref name="outDir"/> in parallel,
-    /// then labels.csv. An existing labels.csv is removed first, so an interrupted run never leaves a folder that
-    /// looks complete, and face files of an earlier larger run are removed. <paramref name="progress"/> receives the
-    /// number of images written so far.
+    /// then labels.csv. It writes only into an empty folder or one it wrote before (marked by <see cref="MarkerFile"/>):
+    /// a folder holding anything else is refused, so it never replaces or deletes a user's files. In its own folder an
+    /// existing labels.csv is removed first, so an interrupted run never leaves a folder that looks complete, and face
+    /// files of an earlier larger run are removed. <paramref name="progress"/> receives the number of images written so far.
     /// </summary>
     public static void Generate(string outDir, int count, int size, int seed, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
         Check(outDir, count, size);
         Directory.CreateDirectory(outDir);
+        var marker = Path.Combine(outDir, MarkerFile);
+        if (!File.Exists(marker))
+        {
+            if (Directory.EnumerateFileSystemEntries(outDir).FirstOrDefault() is { } foreign)
+                throw new ArgumentException($"{outDir} already holds files that data synth did not write (e.g. {Path.GetFileName(foreign)}): " +
+                    "give an empty or new folder; data synth never replaces or deletes files it did not write", nameof(outDir));
+            Training.AtomicFile.WriteAllText(marker, "written by waifulab data synth: it may replace face_*.png and labels.csv in this folder\n");
+        }
         var labelsPath = Path.Combine(outDir, LabelsFile);
         File.Delete(labelsPath);
 
@@ -76,9 +87,7 @@ public static class SyntheticFaces
         var csv = new StringBuilder();
         csv.Append("file,").AppendJoin(',', Schema.Attributes.Select(a => a.Name)).Append('\n');
         foreach (var row in rows) csv.Append(row).Append('\n');
-        var temp = labelsPath + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(temp, csv.ToString(), new UTF8Encoding(false));
-        File.Move(temp, labelsPath, overwrite: true);
+        Training.AtomicFile.WriteAllText(labelsPath, csv.ToString());
     }
 
     private static string Row(string file, FaceAttributes face)

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace WaifuLab.Training;
+
+/// <summary>
+/// An exclusive lock on a run folder, held for a run's life, so two trainers (or a trainer and a resume) never write
+/// the same folder. It is an OS file lock (flock on Linux, a share-mode lock on Windows) on RUN/.lock, so the kernel
+/// releases it when the holder dies, even by kill -9: a stale lock cannot exist. The holder's description (process id,
+/// command, start time) is written beside it in RUN/.lock.owner, which the refused process reads for its message.
+/// </summary>
+public sealed class RunLock : IDisposable
+{
+    public const string FileName = ".lock";
+    public const string OwnerFileName = ".lock.owner";
+
+    readonly FileStream _stream;
+
+    RunLock(string root, FileStream stream)
+    {
+        Root = root;
+        _stream = stream;
+    }
+
+    /// <summary>The run folder this lock holds.</summary>
+    public string Root { get; }
+
+    /// <summary>
+    /// Takes the lock on <paramref name="runFolder"/> (creating the folder), or throws <see cref="RunFolderBusyException"/>
+    /// naming the process that holds it.
+    /// </summary>
+    public static RunLock Acquire(string runFolder)
+    {
+        var root = Path.GetFullPath(runFolder);
+        Directory.CreateDirectory(root);
+        var path = Path.Combine(root, FileName);
+        FileStream stream;
+        try
+        {
+            // FileShare.None: .NET takes flock(LOCK_EX | LOCK_NB) on Unix and fails at once when another process holds it.
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && File.Exists(path))
+        {
+            throw new RunFolderBusyException(root, Owner(root), e);
+        }
+        try
+        {
+            using var process = Process.GetCurrentProcess();
+            var owner = string.Create(CultureInfo.InvariantCulture,
+                $"process {Environment.ProcessId} ({Describe(process)}) since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC");
+            AtomicFile.WriteAllText(Path.Combine(root, OwnerFileName), owner + "\n");
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+        return new RunLock(root, stream);
+    }
+
+    /// <summary>Who holds the lock, as its owner file says; "another process" when unreadable.</summary>
+    static string Owner(string root)
+    {
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(root, OwnerFileName)).Trim();
+            return text.Length > 0 ? text : "another process";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "another process";
+        }
+    }
+
+    static string Describe(Process p)
+    {
+        try
+        {
+            var args = Environment.GetCommandLineArgs();
+            return args.Length > 1 ? $"{Path.GetFileName(args[0])} {string.Join(' ', args.Skip(1))}" : p.ProcessName;
+        }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException)
+        {
+            return "unknown command";
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
+}
