@@ -97,8 +97,8 @@ public static class ProjectCommand
         var csv = new StringBuilder("restart,step,loss,pixel_mse\n");
         foreach (var s in result.Curve)
             csv.Append(CultureInfo.InvariantCulture, $"{s.Restart},{s.Step},{s.Loss:R},{s.PixelMse:R}\n");
-        AtomicWrite(Path.Combine(outDir, "curve.csv"), csv.ToString());
-        AtomicWrite(Path.Combine(outDir, "curve.html"), GenericChart.toEmbeddedHTML(ProjectionCharts.Curve(result)));
+        WaifuLab.Training.AtomicFile.WriteAllText(Path.Combine(outDir, "curve.csv"), csv.ToString());
+        WaifuLab.Training.AtomicFile.WriteAllText(Path.Combine(outDir, "curve.html"), GenericChart.toEmbeddedHTML(ProjectionCharts.Curve(result)));
         ProjectionFile.Save(result, Path.Combine(outDir, "projection.json"));
 
         // edits.png: target, reconstruction and each --edit in the first row; one image per value of the grid attribute after.
@@ -136,11 +136,4 @@ public static class ProjectCommand
 
     static bool SameAttributes(LabelSchema a, LabelSchema b) =>
         a.Width == b.Width && a.Attributes.Select(x => x.Name).SequenceEqual(b.Attributes.Select(x => x.Name), StringComparer.OrdinalIgnoreCase);
-
-    static void AtomicWrite(string path, string text)
-    {
-        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
 }

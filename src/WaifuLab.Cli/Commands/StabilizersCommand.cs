@@ -117,8 +117,6 @@ public static class StabilizersCommand
         foreach (var r in rows)
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Preset},{r.DominatedShare:R},{r.DominatedShareByAccuracy:R},{r.Episodes},{r.FinalDReal:R},{r.FinalDFake:R},{r.FinalRealAccuracy:R},{r.FinalFakeAccuracy:R},{r.FinalGOutputGradNorm:R},{r.Fid:R},{r.Kid:R},{r.MsPerIteration:F2}"));
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, text.ToString());
-        File.Move(temp, path, overwrite: true);
+        WaifuLab.Training.AtomicFile.WriteAllText(path, text.ToString());
     }
 }

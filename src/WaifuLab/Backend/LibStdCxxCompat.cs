@@ -55,12 +55,6 @@ public static class LibStdCxxCompat
         return dirs.Select(d => Path.Combine(d, "libstdc++.so.6")).FirstOrDefault(File.Exists);
     }
 
-    static void WriteAtomically(string path, byte[] bytes)
-    {
-        string temp = $"{path}.{Environment.ProcessId}.tmp"; // unique per process: parallel first runs must not collide
-        File.WriteAllBytes(temp, bytes);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(temp, File.GetUnixFileMode(path));
-        File.Move(temp, path, overwrite: true);
-    }
+    static void WriteAtomically(string path, byte[] bytes) =>
+        WaifuLab.Training.AtomicFile.Write(path, s => s.Write(bytes), OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(path));
 }

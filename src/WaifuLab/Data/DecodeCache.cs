@@ -116,7 +116,10 @@ internal static class DecodeCache
             _size = size;
             _empty = new byte[size * size * 3];
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            _temp = $"{path}.{Guid.NewGuid():N}.tmp";
+            // Streamed over the whole decode, so not through AtomicFile.Write's callback, but with its temporary names:
+            // what a killed load leaves is removed by the next one.
+            WaifuLab.Training.AtomicFile.RemoveOrphans(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            _temp = WaifuLab.Training.AtomicFile.TempPath(Path.GetFullPath(path));
             _stream = new FileStream(_temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
             var header = new byte[HeaderBytes];
             Magic.CopyTo(header, 0);

@@ -284,27 +284,12 @@ public sealed class AttributeClassifier : IDisposable
     }
 
     /// <summary>Writes the classifier (header with schema, image size, options and report, then weights); atomic: a temporary file moved over the target.</summary>
-    public void Save(string path)
+    public void Save(string path) => WaifuLab.Training.AtomicFile.Write(path, stream =>
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            using (var stream = File.Create(temp))
-            using (var writer = new BinaryWriter(stream))
-            {
-                ClassifierFile.WriteHeader(writer, new ClassifierFile.Header(Schema, ImageSize, Options, Report));
-                network.save(writer);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            throw;
-        }
-    }
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        ClassifierFile.WriteHeader(writer, new ClassifierFile.Header(Schema, ImageSize, Options, Report));
+        network.save(writer);
+    });
 
     /// <summary>Reads a classifier written by <see cref="Save"/>; throws <see cref="InvalidDataException"/> naming the file if it is not one.</summary>
     public static AttributeClassifier Load(string path, ComputeDevice device = ComputeDevice.Auto)

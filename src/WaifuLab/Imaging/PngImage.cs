@@ -4,14 +4,7 @@ namespace WaifuLab.Imaging;
 public sealed record PngImage(byte[] Bytes, int Width, int Height)
 {
     /// <summary>Writes the PNG atomically (temporary file, then rename), creating the folder.</summary>
-    public void Save(string path)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        File.WriteAllBytes(temp, Bytes);
-        File.Move(temp, path, overwrite: true);
-    }
+    public void Save(string path) => WaifuLab.Training.AtomicFile.WriteAllBytes(path, Bytes);
 
     public string ToBase64() => Convert.ToBase64String(Bytes);
 

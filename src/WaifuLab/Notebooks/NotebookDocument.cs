@@ -80,15 +80,7 @@ public sealed class NotebookDocument
     }
 
     /// <summary>Writes the notebook atomically (temporary file, then rename): a crash never leaves half a notebook.</summary>
-    public void Save(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        File.WriteAllText(temp, ToJson());
-        File.Move(temp, full, overwrite: true);
-    }
+    public void Save(string path) => WaifuLab.Training.AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>A fresh cell id (nbformat 4.5: 1-64 characters of [a-zA-Z0-9-_], unique in the notebook).</summary>
     public string NewCellId()

@@ -33,17 +33,7 @@ public static class ProjectionFile
         var document = new Document(Format, Version, result.Z.data<float>().ToArray(), result.Condition.data<float>().ToArray(),
             new Dictionary<string, string>(result.Attributes, StringComparer.OrdinalIgnoreCase), result.PixelMse, result.FeatureDistance,
             result.BestRestart, result.RestartLosses.ToArray(), result.Curve.Count == 0 ? 0 : result.Curve.Max(s => s.Step) + 1);
-        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            File.WriteAllText(temp, JsonSerializer.Serialize(document, Json));
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            throw;
-        }
+        WaifuLab.Training.AtomicFile.WriteAllText(full, JsonSerializer.Serialize(document, Json));
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ namespace WaifuLab.Training;
 /// </summary>
 public static partial class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    /// <param name="unixMode">Permissions for the new file (e.g. to keep an executable's); null: the process's default.</param>
+    public static void Write(string path, Action<Stream> write, UnixFileMode? unixMode = null)
     {
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
@@ -27,11 +28,15 @@ public static partial class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
+            if (unixMode is { } mode && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, mode);
             File.Move(temp, full, overwrite: true);
         }
         catch (Exception e)
         {
             try { File.Delete(temp); } catch (Exception d) when (d is IOException or UnauthorizedAccessException) { /* best effort: RemoveOrphans gets it later */ }
+            // .NET reports EFBIG (a file-size limit, ulimit -f, or the file system's) as an argument error of Write.
+            if (e is ArgumentOutOfRangeException { ParamName: "value" })
+                throw new IOException($"could not write {full}: the file would exceed the file-size limit (ulimit -f) or the file system's; the previous version is kept", e);
             if (!e.Message.Contains(temp, StringComparison.Ordinal)) throw;
             // The user knows the target, not our temporary name: say which file could not be written.
             var message = $"could not write {full}: {e.Message.Replace(temp, full, StringComparison.Ordinal)}";
