@@ -81,7 +81,19 @@ public static class TorchBackend
     static LoadReport LoadOnce()
     {
         string? path = OperatingSystem.IsLinux() ? CandidatePaths().FirstOrDefault(File.Exists) : null;
+        // An interactive host (.NET Interactive) loads TorchSharp.dll from the NuGet cache: no natives beside it.
+        var package = OperatingSystem.IsLinux() && path is null ? PackageNatives.Locate() : null;
         var compat = LibStdCxxCompat.Outcome.NotNeeded;
+        if (package is not null)
+        {
+            try { path = package.PrivateCopy(PackageNatives.DefaultCacheFolder()); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new TorchBackendException(
+                    $"Could not write a private copy of {package.LibTorchSharp} under {PackageNatives.DefaultCacheFolder()}: {e.Message}. " +
+                    "Make that folder writable (or set XDG_CACHE_HOME to a writable folder), then restart the kernel.", e);
+            }
+        }
         if (path is not null)
         {
             try { compat = LibStdCxxFix ? LibStdCxxCompat.Apply(path) : LibStdCxxCompat.Outcome.Disabled; }
@@ -92,18 +104,10 @@ public static class TorchBackend
                     "Make the build output folder writable (or rebuild), then run again.", e);
             }
             // Load it ourselves first: dlopen's own error names the real cause, whereas TorchSharp's fallback
-            // says a package reference is missing and copies ~500 MB of natives before failing.
-            if (!NativeLibrary.TryLoad(path, out _))
-            {
-                string reason;
-                try { NativeLibrary.Load(path); reason = "unknown"; }
-                catch (DllNotFoundException e) { reason = e.Message; }
-                throw new TorchBackendException(
-                    $"TorchSharp's native library {path} failed to load: {reason}\n" +
-                    (compat == LibStdCxxCompat.Outcome.Disabled ? $"The libstdc++ fix is off ({FixVariable} or TorchBackend.LibStdCxxFix): turn it on if the reason is GLIBCXX_3.4.32. " : "") +
-                    "Check that the machine is x86-64 Linux with glibc 2.28 or newer, rebuild with 'dotnet build', " +
-                    "and see environment.md (Troubleshooting).");
-            }
+            // says a package reference is missing and copies ~500 MB of natives before failing. From packages,
+            // libtorch goes first: the private copy finds it by soname, not beside itself.
+            if (package is not null) Load(package.LibTorch, compat);
+            Load(path, compat);
         }
         try
         {
@@ -117,6 +121,19 @@ public static class TorchBackend
                 $": {Innermost(e).Message}\nRebuild with 'dotnet build' so that the libtorch package's natives are copied " +
                 "to the output folder; for CUDA build with -p:WaifuLabBackend=cuda. See environment.md.", e);
         }
+    }
+
+    static void Load(string path, LibStdCxxCompat.Outcome compat)
+    {
+        if (NativeLibrary.TryLoad(path, out _)) return;
+        string reason;
+        try { NativeLibrary.Load(path); reason = "unknown"; }
+        catch (DllNotFoundException e) { reason = e.Message; }
+        throw new TorchBackendException(
+            $"TorchSharp's native library {path} failed to load: {reason}\n" +
+            (compat == LibStdCxxCompat.Outcome.Disabled ? $"The libstdc++ fix is off ({FixVariable} or TorchBackend.LibStdCxxFix): turn it on if the reason is GLIBCXX_3.4.32. " : "") +
+            "Check that the machine is x86-64 Linux with glibc 2.28 or newer, rebuild with 'dotnet build', " +
+            "and see environment.md (Troubleshooting).");
     }
 
     static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
