@@ -30,16 +30,16 @@ public static partial class NotebookRunner
         var given = (parameters ?? []).ToList();
 
         // Everything that can be refused is refused before a cell runs.
-        var bound = BindParameters(notebook, given);
+        var bound = Parameterize(notebook, given);
         var codes = new Dictionary<NotebookCell, string?>();
         var directiveFailure = (Cell: (NotebookCell?)null, Error: (CellDirectiveException?)null);
-        foreach (var cell in notebook.Cells.Where(c => c.IsCode && !c.HasTag(NotebookParameters.InjectedTag)))
+        foreach (var cell in notebook.Cells.Where(c => c.IsCode))
         {
+            if (cell.HasTag(NotebookParameters.InjectedTag)) { codes[cell] = cell.Source; continue; }
             try { codes[cell] = CellDirectives.Process(cell); }
             catch (CellDirectiveException e) { directiveFailure = (cell, e); break; }
         }
 
-        Prepare(notebook, bound, codes);
         await OneAtATime.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -51,33 +51,31 @@ public static partial class NotebookRunner
         }
     }
 
-    private static IReadOnlyList<NotebookParameters.Bound> BindParameters(NotebookDocument notebook, List<KeyValuePair<string, string>> given)
+    /// <summary>
+    /// Papermill's preparation, shared with any other engine that runs the notebook (the tests' real kernel): binds
+    /// <paramref name="given"/> to the parameters cell (refusing bad names, types and values), clears old outputs,
+    /// and replaces an earlier injected-parameters cell with a new one right after the parameters cell.
+    /// </summary>
+    public static IReadOnlyList<NotebookParameters.Bound> Parameterize(NotebookDocument notebook, IReadOnlyList<KeyValuePair<string, string>> given)
     {
         var cell = notebook.Cells.FirstOrDefault(c => c.IsCode && c.HasTag(NotebookParameters.ParametersTag));
-        if (cell is null)
-            return given.Count == 0 ? [] : throw new ArgumentException(
+        var bound = cell is not null ? NotebookParameters.Bind(NotebookParameters.Parse(cell.Source), given)
+            : given.Count == 0 ? [] : throw new ArgumentException(
                 $"the notebook has no cell tagged '{NotebookParameters.ParametersTag}', so it takes no parameters (given: {string.Join(", ", given.Select(g => g.Key))})");
-        return NotebookParameters.Bind(NotebookParameters.Parse(cell.Source), given);
-    }
-
-    /// <summary>Clears old outputs, replaces an earlier injected-parameters cell, inserts the new one after the parameters cell.</summary>
-    private static void Prepare(NotebookDocument notebook, IReadOnlyList<NotebookParameters.Bound> bound, Dictionary<NotebookCell, string?> codes)
-    {
         notebook.Cells.RemoveAll(c => c.HasTag(NotebookParameters.InjectedTag));
-        foreach (var cell in notebook.Cells.Where(c => c.IsCode))
+        foreach (var code in notebook.Cells.Where(c => c.IsCode))
         {
-            cell.Outputs.Clear();
-            cell.ExecutionCount = null;
-            cell.Metadata.Remove("papermill");
+            code.Outputs.Clear();
+            code.ExecutionCount = null;
+            code.Metadata.Remove("papermill");
         }
         if (notebook.FormatMinor >= 5) // nbformat 4.5 requires cell ids
-            foreach (var cell in notebook.Cells.Where(c => c.Id is null)) cell.Id = notebook.NewCellId();
-        if (bound.Count == 0) return;
+            foreach (var c in notebook.Cells.Where(c => c.Id is null)) c.Id = notebook.NewCellId();
+        if (bound.Count == 0) return bound;
         var injected = NotebookCell.Code(NotebookParameters.InjectedSource(bound), NotebookParameters.InjectedTag);
         if (notebook.FormatMinor >= 5) injected.Id = notebook.NewCellId();
-        var at = notebook.Cells.FindIndex(c => c.IsCode && c.HasTag(NotebookParameters.ParametersTag));
-        notebook.Cells.Insert(at + 1, injected);
-        codes[injected] = injected.Source;
+        notebook.Cells.Insert(notebook.Cells.IndexOf(cell!) + 1, injected);
+        return bound;
     }
 
     private static async Task<NotebookRunResult> ExecuteAsync(NotebookDocument notebook, string input, string output,

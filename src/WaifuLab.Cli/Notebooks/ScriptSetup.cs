@@ -9,10 +9,13 @@ namespace WaifuLab.Cli.Notebooks;
 /// <summary>The Roslyn script options of a notebook: the references and imports a cell sees.</summary>
 public static class ScriptSetup
 {
-    /// <summary>Namespaces every cell sees, as in .NET Interactive's C# kernel, plus WaifuLab's display().</summary>
+    /// <summary>
+    /// Namespaces every cell sees: exactly those of .NET Interactive's C# kernel (measured in 1.0.712001: no System.IO),
+    /// so a notebook that runs here runs there; and WaifuLab's display() where the kernel has its own.
+    /// </summary>
     public static readonly IReadOnlyList<string> Imports =
     [
-        "System", "System.Linq", "System.IO", "System.Collections.Generic", "System.Threading.Tasks", "System.Text",
+        "System", "System.Linq", "System.Collections.Generic", "System.Threading.Tasks", "System.Text",
         "WaifuLab.Notebooks.Display",
     ];
 

@@ -35,7 +35,7 @@ public sealed class NotebookRunnerTests : IDisposable
             NotebookCell.Markdown("# Fixture"),
             NotebookCell.Code("#r \"nuget: TorchSharp, 0.107.0\"\n#r \"../src/WaifuLab/bin/Release/net10.0/WaifuLab.dll\"\nusing TorchSharp;\nusing WaifuLab.Imaging;\nusing WaifuLab.Plots;"),
             NotebookCell.Code("string preset = \"quick\"; // smoke | quick | full\nint n = 2;", "parameters"),
-            NotebookCell.Code("class Counter { public int Value; }\nvar counter = new Counter { Value = n };\nConsole.WriteLine($\"preset={preset}\");\nConsole.Error.WriteLine(\"warn\");\nFile.Exists(\"fixture.ipynb\")"),
+            NotebookCell.Code("using System.IO;\nclass Counter { public int Value; }\nvar counter = new Counter { Value = n };\nConsole.WriteLine($\"preset={preset}\");\nConsole.Error.WriteLine(\"warn\");\nFile.Exists(\"fixture.ipynb\")"),
             NotebookCell.Code("await Task.Delay(1);\ncounter.Value += 1;\ncounter.Value"),
             NotebookCell.Code("display(ImageGrid.ToPng(torch.zeros(n, 3, 8, 8)));\nvar x = new[] { 0.0, 1.0 };\ndisplay(Charts.Lines(\"x\", \"y\", x, (\"a\", x)));\ndisplay(Charts.Lines(\"x\", \"y\", x, (\"b\", x)));"));
 
@@ -142,7 +142,7 @@ public sealed class NotebookRunnerTests : IDisposable
     [Fact]
     public async Task Bad_parameters_are_refused_before_anything_runs()
     {
-        var path = Fixture("params.ipynb", NotebookCell.Code("int n = 2;", "parameters"), NotebookCell.Code("File.WriteAllText(\"ran.txt\", \"\");"));
+        var path = Fixture("params.ipynb", NotebookCell.Code("int n = 2;", "parameters"), NotebookCell.Code("System.IO.File.WriteAllText(\"ran.txt\", \"\");"));
         var before = File.ReadAllText(path);
         var unknown = await Assert.ThrowsAsync<ArgumentException>(() => NotebookRunner.RunAsync(path, P(("m", "1"))));
         Assert.Contains("unknown parameter 'm'; the notebook declares: n", unknown.Message);
