@@ -6,13 +6,14 @@ using WaifuLab.Data;
 using WaifuLab.Data.Synthetic;
 using WaifuLab.Evaluation;
 using WaifuLab.Stabilizers;
+using WaifuLab.Training;
 
 namespace WaifuLab.Cli.Commands;
 
 /// <summary>
-/// <c>waifulab stabilizers</c>: the D-dominance ablation (issue 7) on the real trainer. The DCGAN pair (G of width
+/// <c>waifulab stabilizers</c>: the D-dominance ablation on the real trainer and its objective. The DCGAN pair (G of width
 /// --ngf, D --d-width times wider with --d-lr-boost times G's learning rate: a D that wins) trains on the built-in
-/// faces (or --data) once per stabiliser preset with the same seed and budget; prints the share of iterations the
+/// faces (or --data) once per remedy set (<see cref="WaifuLab.Training.Remedies"/>) with the same seed and budget; prints the share of iterations the
 /// trainer flagged as dominated (dom, and by D's accuracy, dom(acc)), the final balance, FID/KID (classifier features,
 /// few samples: compare presets with each other, not with published numbers) and the cost. Writes each run folder,
 /// ablation.csv and &lt;preset&gt;.png grids under --out.
@@ -21,7 +22,7 @@ public static class StabilizersCommand
 {
     public static Command Create()
     {
-        var presets = new Option<string>("--presets") { Description = "Comma-separated presets, or 'all'.", DefaultValueFactory = _ => "all" };
+        var presets = new Option<string>("--presets") { Description = $"Comma-separated remedy sets ({string.Join(", ", WaifuLab.Training.Remedies.Names)}), or 'all'.", DefaultValueFactory = _ => "all" };
         var iterations = new Option<int>("--iterations") { Description = "Iterations per preset.", DefaultValueFactory = _ => 300 };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 32 };
         var size = new Option<int>("--size") { Description = "Image side in pixels (32, 64, 128, 256).", DefaultValueFactory = _ => 32 };
@@ -105,9 +106,9 @@ public static class StabilizersCommand
 
     static IReadOnlyList<string> ParsePresets(string text)
     {
-        if (string.Equals(text.Trim(), "all", StringComparison.OrdinalIgnoreCase)) return StabilizerPresets.All.Keys.ToList();
+        if (string.Equals(text.Trim(), "all", StringComparison.OrdinalIgnoreCase)) return Remedies.Names.ToList();
         var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        foreach (var name in names) StabilizerPresets.Get(name); // names the unknown one
+        foreach (var name in names) Remedies.Get(name); // names the unknown one
         return names.Count > 0 ? names : throw new ArgumentException("--presets is empty");
     }
 

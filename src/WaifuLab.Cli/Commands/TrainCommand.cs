@@ -1,13 +1,18 @@
 using System.CommandLine;
 using System.Globalization;
 using WaifuLab.Backend;
+using WaifuLab.Conditional;
 using WaifuLab.Data;
+using WaifuLab.Stabilizers;
 using WaifuLab.Training;
 using static TorchSharp.torch;
 
 namespace WaifuLab.Cli.Commands;
 
-/// <summary><c>waifulab train</c>: trains a DCGAN from a preset into a run folder, or resumes one.</summary>
+/// <summary>
+/// <c>waifulab train</c>: trains a GAN from a preset (unconditional or, with --conditional, on the data's labels) into a
+/// run folder, or resumes one; every term of the objective and a named remedy set are options.
+/// </summary>
 public static class TrainCommand
 {
     public static Command Create()
@@ -27,39 +32,78 @@ public static class TrainCommand
         var evalEvery = new Option<int?>("--eval-every") { Description = "Score FID/KID (500 samples) every K epochs into RUN/metrics.jsonl; needs labelled data (see `waifulab eval`)." };
         var conditional = new Option<bool>("--conditional") { Description = "Train a conditional GAN on the data's labels (labels.csv; the built-in faces have them), to sample by attribute." };
         var conditioning = new Option<string?>("--conditioning") { Description = "How D sees the labels: projection (default), acgan, concat or projection-ac (projection plus an AC-GAN attribute head). Implies --conditional." };
-        conditioning.AcceptOnlyFromAmong("projection", "acgan", "concat", "projection-ac");
+        conditioning.AcceptOnlyFromAmong([.. WaifuLab.Conditional.ConditioningNames.All]);
         var cbn = new Option<bool?>("--conditional-batchnorm") { Description = "Conditional runs: condition every BatchNorm of G on the labels too, not only its input (cgan presets: on; --conditional-batchnorm false turns it off)." };
         var auxWeight = new Option<double?>("--aux-weight") { Description = "Conditional runs with acgan or projection-ac: weight of the attribute loss (default 1)." };
         var modeSeeking = new Option<double?>("--mode-seeking") { Description = "Conditional runs: weight of MSGAN's mode-seeking term in G's loss, against G drawing the same face for every z (default 0: off; MSGAN uses 1)." };
         var ema = new Option<double?>("--ema") { Description = "Decay of a moving average of G's weights that sampling and evaluation use, e.g. 0.999 (default: off; conditional runs and unconditional ones alike)." };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Also checkpoint every N iterations, so a crash or kill loses little (default 250, ~100 s at quick; 0: at epoch ends only)." };
+        // The objective's terms: every remedy for every kind of run. A remedy set first, then single terms on top.
+        var remedies = new Option<string?>("--remedies") { Description = $"A named remedy set applied to the preset before the single options below: {string.Join(", ", Remedies.Names)} (recommended = hinge + spectral norm + DiffAugment + EMA 0.999)." };
+        remedies.AcceptOnlyFromAmong([.. Remedies.Names]);
+        var loss = new Option<string?>("--loss") { Description = "Adversarial loss: non-saturating (DCGAN's, default), saturating or hinge." };
+        loss.AcceptOnlyFromAmong("non-saturating", "saturating", "hinge");
+        var labelSmoothing = new Option<bool?>("--label-smoothing") { Description = "One-sided label smoothing: D's target for real images 0.9 (BCE losses only)." };
+        var instanceNoise = new Option<double?>("--instance-noise") { Description = "Gaussian noise of this sigma on D's inputs, annealed to 0 over --instance-noise-iterations (e.g. 0.1; default 0: off)." };
+        var instanceNoiseIterations = new Option<int?>("--instance-noise-iterations") { Description = "Iterations over which the instance noise anneals to 0 (default 1000)." };
+        var diffAugment = new Option<bool?>("--diffaugment") { Description = "DiffAugment (color, translation, cutout) on every image D sees, real and fake." };
+        var diffAugmentPolicy = new Option<string?>("--diffaugment-policy") { Description = "DiffAugment with a chosen policy, e.g. translation,cutout (implies --diffaugment)." };
+        var r1 = new Option<double?>("--r1") { Description = "R1 penalty weight gamma on D's gradient at real images, e.g. 10 (default 0: off)." };
+        var r1Every = new Option<int?>("--r1-every") { Description = "Lazy R1: apply it every K iterations, weighted by K (default 1: every step)." };
+        var dSteps = new Option<int?>("--d-steps") { Description = "D updates per iteration (default 1)." };
+        var gSteps = new Option<int?>("--g-steps") { Description = "G updates per iteration (default 1)." };
+        var spectralNorm = new Option<bool?>("--spectral-norm") { Description = "Spectral normalisation of every layer of D." };
+        var dominance = new Option<bool?>("--dominance") { Description = "Record D's accuracies and gradient norms per iteration and warn when D dominates (history columns d_acc_*, grad_norm_*, dominated)." };
         var logEvery = new Option<int>("--log-every") { Description = "Print a progress line every N iterations.", DefaultValueFactory = _ => 50 };
 
         var command = new Command("train", "Train a DCGAN on a folder of images; writes options, history, sample grids and checkpoints to a run folder.")
         {
             preset, data, output, epochs, maxIterations, batchSize, lrG, lrD, seed, device, threads, resume, logEvery, evalEvery, checkpointEvery,
             conditional, conditioning, cbn, auxWeight, modeSeeking, ema,
+            remedies, loss, labelSmoothing, instanceNoise, instanceNoiseIterations, diffAugment, diffAugmentPolicy, r1, r1Every,
+            dSteps, gSteps, spectralNorm, dominance,
         };
         command.SetAction(parse =>
         {
             TorchBackend.EnsureLoaded();
             int every = parse.GetValue(logEvery);
-            TrainOptions Adjust(TrainOptions o) => WithEma(o with
+            TrainOptions Adjust(TrainOptions preset)
             {
-                Epochs = parse.GetValue(epochs) ?? o.Epochs,
-                MaxIterations = parse.GetValue(maxIterations) ?? o.MaxIterations,
-                BatchSize = parse.GetValue(batchSize) ?? o.BatchSize,
-                LrG = parse.GetValue(lrG) ?? o.LrG,
-                LrD = parse.GetValue(lrD) ?? o.LrD,
-                Seed = parse.GetValue(seed) ?? o.Seed,
-                Device = parse.GetValue(device) ?? o.Device,
-                Threads = parse.GetValue(threads) ?? o.Threads,
-                CheckpointEvery = parse.GetValue(checkpointEvery) ?? o.CheckpointEvery,
-                Conditioning = ConditioningFlag(parse.GetValue(conditional), parse.GetValue(conditioning), o.Conditioning),
-                ConditionalBatchNorm = parse.GetValue(cbn) ?? o.ConditionalBatchNorm,
-                AuxWeight = parse.GetValue(auxWeight) ?? o.AuxWeight,
-                ModeSeekingWeight = parse.GetValue(modeSeeking) ?? o.ModeSeekingWeight,
-            }, parse.GetValue(ema));
+                var o = parse.GetValue(remedies) is { } set ? Remedies.Get(set)(preset) : preset;
+                var objective = o.Objective;
+                return o with
+                {
+                    Epochs = parse.GetValue(epochs) ?? o.Epochs,
+                    MaxIterations = parse.GetValue(maxIterations) ?? o.MaxIterations,
+                    BatchSize = parse.GetValue(batchSize) ?? o.BatchSize,
+                    LrG = parse.GetValue(lrG) ?? o.LrG,
+                    LrD = parse.GetValue(lrD) ?? o.LrD,
+                    Seed = parse.GetValue(seed) ?? o.Seed,
+                    Device = parse.GetValue(device) ?? o.Device,
+                    Threads = parse.GetValue(threads) ?? o.Threads,
+                    CheckpointEvery = parse.GetValue(checkpointEvery) ?? o.CheckpointEvery,
+                    Conditioning = ConditioningFlag(parse.GetValue(conditional), parse.GetValue(conditioning), o.Conditioning),
+                    ConditionalBatchNorm = parse.GetValue(cbn) ?? o.ConditionalBatchNorm,
+                    EmaBeta = parse.GetValue(ema) ?? o.EmaBeta,
+                    Model = o.Model with { SpectralNorm = parse.GetValue(spectralNorm) ?? o.Model.SpectralNorm },
+                    Dominance = parse.GetValue(dominance) switch { true => o.Dominance ?? new(), false => null, null => o.Dominance },
+                    Objective = objective with
+                    {
+                        Loss = parse.GetValue(loss) is { } kind ? LossKind(kind) : objective.Loss,
+                        LabelSmoothing = parse.GetValue(labelSmoothing) ?? objective.LabelSmoothing,
+                        InstanceNoiseSigma0 = parse.GetValue(instanceNoise) ?? objective.InstanceNoiseSigma0,
+                        InstanceNoiseAnnealIterations = parse.GetValue(instanceNoiseIterations) ?? objective.InstanceNoiseAnnealIterations,
+                        DiffAugmentPolicy = parse.GetValue(diffAugmentPolicy)
+                            ?? (parse.GetValue(diffAugment) switch { true => DiffAugment.FullPolicy, false => "", null => objective.DiffAugmentPolicy }),
+                        R1Gamma = parse.GetValue(r1) ?? objective.R1Gamma,
+                        R1Every = parse.GetValue(r1Every) ?? objective.R1Every,
+                        DSteps = parse.GetValue(dSteps) ?? objective.DSteps,
+                        GSteps = parse.GetValue(gSteps) ?? objective.GSteps,
+                        AuxWeight = parse.GetValue(auxWeight) ?? objective.AuxWeight,
+                        ModeSeekingWeight = parse.GetValue(modeSeeking) ?? objective.ModeSeekingWeight,
+                    },
+                };
+            }
 
             // Load the data before creating anything, so a bad --data leaves no half-made run folder behind.
             var resumeFolder = parse.GetValue(resume);
@@ -91,6 +135,7 @@ public static class TrainCommand
                 var o = trainer.Options;
                 if (trainer.Labels is { } labels)
                     Console.WriteLine($"conditional ({o.Conditioning}) on {string.Join(", ", labels.Attributes.Select(a => a.Name))}");
+                Console.WriteLine($"objective: {o.Objective}; spectral norm on D: {(o.Model.SpectralNorm ? "yes" : "no")}; EMA of G: {(o.EmaBeta > 0 ? o.EmaBeta.ToString(CultureInfo.InvariantCulture) : "off")}; lr G {o.LrG.ToString(CultureInfo.InvariantCulture)}, D {o.LrD.ToString(CultureInfo.InvariantCulture)}");
                 // The trainer caps the batch at the data's size: say the batch it really uses.
                 var batchText = o.BatchSize > dataset.Count ? $"batch {dataset.Count} (asked {o.BatchSize}; the data has {dataset.Count} images)" : $"batch {o.BatchSize}";
                 Console.WriteLine($"run {trainer.Folder.Root}: {dataset.Count} images from {dataset.Source}, {o.Model.ImageSize} px, " +
@@ -106,27 +151,15 @@ public static class TrainCommand
     }
 
     /// <summary>--conditional / --conditioning NAME on top of the preset's (or resumed run's) conditioning.</summary>
-    internal static WaifuLab.Conditional.ConditioningMode? ConditioningFlag(bool conditional, string? name, WaifuLab.Conditional.ConditioningMode? current) =>
-        name?.ToLowerInvariant() switch
-        {
-            "projection" => WaifuLab.Conditional.ConditioningMode.Projection,
-            "acgan" => WaifuLab.Conditional.ConditioningMode.AuxiliaryClassifier,
-            "concat" => WaifuLab.Conditional.ConditioningMode.Concat,
-            "projection-ac" => WaifuLab.Conditional.ConditioningMode.ProjectionClassifier,
-            null => conditional ? current ?? WaifuLab.Conditional.ConditioningMode.Projection : current,
-            _ => throw new ArgumentException($"unknown conditioning '{name}': use projection, acgan, concat or projection-ac"),
-        };
+    internal static ConditioningMode? ConditioningFlag(bool conditional, string? name, ConditioningMode? current) =>
+        name is not null ? ConditioningNames.Parse(name) : conditional ? current ?? ConditioningMode.Projection : current;
 
-    /// <summary>
-    /// --ema for either kind of run: a conditional run averages G itself (<see cref="TrainOptions.EmaBeta"/>), an
-    /// unconditional one through its stabilised update (plain DCGAN losses unless other stabilisers are set).
-    /// </summary>
-    internal static TrainOptions WithEma(TrainOptions o, double? beta) => beta switch
+    static GanLossKind LossKind(string name) => name switch
     {
-        null => o,
-        _ when o.Conditioning is not null => o with { EmaBeta = beta.Value },
-        0 when o.Stabilizers is null => o,
-        _ => o with { Stabilizers = (o.Stabilizers ?? new WaifuLab.Stabilizers.StabilizerOptions()) with { EmaBeta = beta.Value } },
+        "non-saturating" => GanLossKind.NonSaturating,
+        "saturating" => GanLossKind.Saturating,
+        "hinge" => GanLossKind.Hinge,
+        _ => throw new ArgumentException($"unknown loss '{name}': use non-saturating, saturating or hinge"),
     };
 
     /// <summary>

@@ -1,3 +1,4 @@
+using WaifuLab.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -17,11 +18,10 @@ public sealed class AuxiliaryClassifierDiscriminator : ConditionalDiscriminator
 
     public AuxiliaryClassifierDiscriminator(ConditionalGanOptions options) : base(nameof(AuxiliaryClassifierDiscriminator), options)
     {
-        trunk = DcganBlocks.Trunk(3, options.Ndf, options.Stages, out int features);
+        trunk = DcganBlocks.Trunk(3, options.Ndf, options.Stages, out long features);
         adversarial = Linear(features * 16, 1);
         attributes = Linear(features * 16, options.ConditionSize);
         RegisterComponents();
-        DcganBlocks.Initialize(this);
     }
 
     public override ConditioningMode Mode => ConditioningMode.AuxiliaryClassifier;
@@ -34,8 +34,8 @@ public sealed class AuxiliaryClassifierDiscriminator : ConditionalDiscriminator
         CheckInputs(x, c);
         using var scope = NewDisposeScope();
         var h = trunk.forward(x).flatten(1);
-        var logit = adversarial.forward(h).squeeze(1);
-        var attr = attributes.forward(h);
+        var logit = adversarial.call(h).squeeze(1);
+        var attr = attributes.call(h);
         return new DiscriminatorOutput(logit.MoveToOuterDisposeScope(), attr.MoveToOuterDisposeScope());
     }
 
@@ -43,6 +43,6 @@ public sealed class AuxiliaryClassifierDiscriminator : ConditionalDiscriminator
     public Tensor PredictAttributes(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return attributes.forward(trunk.forward(x).flatten(1)).MoveToOuterDisposeScope();
+        return attributes.call(trunk.forward(x).flatten(1)).MoveToOuterDisposeScope();
     }
 }

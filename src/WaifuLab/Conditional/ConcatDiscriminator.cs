@@ -1,3 +1,4 @@
+using WaifuLab.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -15,10 +16,9 @@ public sealed class ConcatDiscriminator : ConditionalDiscriminator
 
     public ConcatDiscriminator(ConditionalGanOptions options) : base(nameof(ConcatDiscriminator), options)
     {
-        trunk = DcganBlocks.Trunk(3 + options.ConditionSize, options.Ndf, options.Stages, out int features);
+        trunk = DcganBlocks.Trunk(3 + options.ConditionSize, options.Ndf, options.Stages, out long features);
         head = Linear(features * 16, 1);
         RegisterComponents();
-        DcganBlocks.Initialize(this);
     }
 
     public override ConditioningMode Mode => ConditioningMode.Concat;
@@ -28,7 +28,7 @@ public sealed class ConcatDiscriminator : ConditionalDiscriminator
         CheckInputs(x, c);
         using var scope = NewDisposeScope();
         var maps = c.view(c.shape[0], c.shape[1], 1, 1).expand(-1, -1, x.shape[2], x.shape[3]);
-        var logit = head.forward(trunk.forward(cat([x, maps], 1)).flatten(1)).squeeze(1);
+        var logit = head.call(trunk.forward(cat([x, maps], 1)).flatten(1)).squeeze(1);
         return new DiscriminatorOutput(logit.MoveToOuterDisposeScope(), null);
     }
 }

@@ -1,3 +1,4 @@
+using WaifuLab.Models;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -7,7 +8,7 @@ namespace WaifuLab.Conditional;
 /// A discriminator that judges (image, condition) pairs: forward(x (N,3,S,S), c (N,C)) -> real/fake logits (N).
 /// <see cref="Judge"/> also returns the attribute predictions of an AC-GAN discriminator.
 /// </summary>
-public abstract class ConditionalDiscriminator : Module<Tensor, Tensor, Tensor>
+public abstract class ConditionalDiscriminator : Module<Tensor, Tensor, Tensor>, IGanDiscriminator
 {
     protected ConditionalDiscriminator(string name, ConditionalGanOptions options) : base(name)
     {
@@ -19,6 +20,9 @@ public abstract class ConditionalDiscriminator : Module<Tensor, Tensor, Tensor>
 
     /// <summary>The logit and, for AC-GAN, the attribute logits of a batch.</summary>
     public abstract DiscriminatorOutput Judge(Tensor x, Tensor c);
+
+    DiscriminatorOutput IGanDiscriminator.Judge(Tensor x, Tensor? c) => Judge(x, c ?? throw new ArgumentException(
+        "this discriminator is conditional: give it the images' conditions c (N,C)", nameof(c)));
 
     public override Tensor forward(Tensor x, Tensor c)
     {

@@ -3,7 +3,7 @@ using WaifuLab.Data;
 namespace WaifuLab.Conditional;
 
 /// <summary>
-/// Sizes of a conditional DCGAN and how D is conditioned. <see cref="ConditionSize"/> is the width of c (the dataset's
+/// Sizes of a conditional DCGAN and how D is conditioned (shapes only: loss weights belong to <see cref="WaifuLab.Training.ObjectiveOptions"/>). <see cref="ConditionSize"/> is the width of c (the dataset's
 /// <see cref="LabelSchema.Width"/>); <see cref="Schema"/>, when given, tells the AC-GAN heads which entries are
 /// categorical blocks (softmax) and which are continuous values; without it every entry is an independent value in [0,1].
 /// </summary>
@@ -20,10 +20,6 @@ public sealed record ConditionalGanOptions
     /// <summary>Condition every BatchNorm of G on c as well (<see cref="ConditionalBatchNorm2d"/>), not only its input.</summary>
     public bool ConditionalBatchNorm { get; init; }
     public ConditioningMode Conditioning { get; init; } = ConditioningMode.Projection;
-    /// <summary>Weight of the AC-GAN attribute loss added to both D's and G's adversarial loss.</summary>
-    public double AuxWeight { get; init; } = 1.0;
-    /// <summary>Weight of the mode-seeking term in G's loss (<see cref="ModeSeekingLoss"/>); 0 = off. Needs fake batches whose halves share conditions.</summary>
-    public double ModeSeekingWeight { get; init; }
     public LabelSchema? Schema { get; init; }
 
     /// <summary>Options sized for a labelled dataset: condition width and schema taken from it.</summary>
@@ -49,8 +45,6 @@ public sealed record ConditionalGanOptions
         if (EmbedSize < 1) throw new ArgumentException($"EmbedSize must be >= 1, got {EmbedSize}");
         if (!Enum.IsDefined(Conditioning))
             throw new ArgumentException($"unknown Conditioning {Conditioning}; use one of {string.Join(", ", Enum.GetNames<ConditioningMode>())}");
-        if (!double.IsFinite(AuxWeight) || AuxWeight < 0) throw new ArgumentException($"AuxWeight must be a finite number >= 0, got {AuxWeight}");
-        if (!double.IsFinite(ModeSeekingWeight) || ModeSeekingWeight < 0) throw new ArgumentException($"ModeSeekingWeight must be a finite number >= 0, got {ModeSeekingWeight}");
         if (Schema is not null && Schema.Width != ConditionSize)
             throw new ArgumentException($"ConditionSize {ConditionSize} does not match the schema's width {Schema.Width} ({string.Join("; ", Schema.Attributes)})");
         return this;

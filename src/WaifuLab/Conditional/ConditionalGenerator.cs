@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using WaifuLab.Models;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -11,7 +12,7 @@ namespace WaifuLab.Conditional;
 /// <see cref="ConditionalGanOptions.ConditionalBatchNorm"/> every BatchNorm is also a <see cref="ConditionalBatchNorm2d"/>
 /// of c, so each stage sees the condition.
 /// </summary>
-public sealed class ConditionalGenerator : Module<Tensor, Tensor, Tensor>
+public sealed class ConditionalGenerator : Module<Tensor, Tensor, Tensor>, IGanGenerator
 {
     private readonly Linear embed;
     // Exactly one of the two stacks exists: main (c at the input only) or the conditional-BatchNorm stages.
@@ -44,10 +45,14 @@ public sealed class ConditionalGenerator : Module<Tensor, Tensor, Tensor>
             main = DcganBlocks.Upsampler(inChannels, options.Ngf, options.Stages);
         }
         RegisterComponents();
-        DcganBlocks.Initialize(this);
     }
 
     public ConditionalGanOptions Options { get; }
+
+    public int Nz => Options.Nz;
+
+    public Tensor Generate(Tensor z, Tensor? c) => forward(z, c ?? throw new ArgumentException(
+        "this generator is conditional: give it conditions c (N,C) with the noise", nameof(c)));
 
     public override Tensor forward(Tensor z, Tensor c)
     {

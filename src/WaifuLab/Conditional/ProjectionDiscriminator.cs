@@ -1,3 +1,4 @@
+using WaifuLab.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -22,12 +23,11 @@ public sealed class ProjectionDiscriminator : ConditionalDiscriminator
 
     public ProjectionDiscriminator(ConditionalGanOptions options) : base(nameof(ProjectionDiscriminator), options)
     {
-        trunk = DcganBlocks.Trunk(3, options.Ndf, options.Stages, out int features);
+        trunk = DcganBlocks.Trunk(3, options.Ndf, options.Stages, out long features);
         psi = Linear(features, 1);
         embed = Linear(options.ConditionSize, features, hasBias: false);
         if (options.Conditioning == ConditioningMode.ProjectionClassifier) attributes = Linear(features * 16, options.ConditionSize);
         RegisterComponents();
-        DcganBlocks.Initialize(this);
     }
 
     public override ConditioningMode Mode => attributes is null ? ConditioningMode.Projection : ConditioningMode.ProjectionClassifier;
@@ -40,8 +40,8 @@ public sealed class ProjectionDiscriminator : ConditionalDiscriminator
         // the paper's spectral norm, D overpowered G on toy data (D(x) -> 1, colour ignored).
         var h = trunk.forward(x);
         var phi = h.mean([2, 3]);
-        var logit = psi.forward(phi).squeeze(1) + (embed.forward(c) * phi).sum(1);
-        var attr = attributes?.forward(h.flatten(1));
+        var logit = psi.call(phi).squeeze(1) + (embed.call(c) * phi).sum(1);
+        var attr = attributes?.call(h.flatten(1));
         return new DiscriminatorOutput(logit.MoveToOuterDisposeScope(), attr?.MoveToOuterDisposeScope());
     }
 }

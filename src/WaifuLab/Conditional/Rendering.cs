@@ -1,3 +1,4 @@
+using WaifuLab.Models;
 using static TorchSharp.torch;
 
 namespace WaifuLab.Conditional;

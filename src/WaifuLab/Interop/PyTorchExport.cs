@@ -38,8 +38,8 @@ public static class PyTorchExport
         ArgumentNullException.ThrowIfNull(trainer);
         RefuseConditional(trainer);
         if (!ema) return trainer.Generator;
-        return trainer.Stabilized?.EmaGenerator ?? throw new ArgumentException(
-            "this run keeps no moving average of G: export without --ema, or train with --ema (Stabilizers.EmaBeta)");
+        return trainer.Ema is not null ? trainer.SamplingGenerator : throw new ArgumentException(
+            "this run keeps no moving average of G: export without --ema, or train with --ema (TrainOptions.EmaBeta)");
     }
 
     static void RefuseConditional(GanTrainer trainer)

@@ -11,7 +11,7 @@ namespace WaifuLab.Models;
 /// can use the numerically stable BCE-with-logits. At 64 px, ndf 64 this is exactly the pytorch/examples model
 /// without its final Sigmoid.
 /// </summary>
-public sealed class DcganDiscriminator : Module<Tensor, Tensor>
+public sealed class DcganDiscriminator : Module<Tensor, Tensor>, IGanDiscriminator
 {
     private readonly Sequential features;
     private readonly Conv2d head;
@@ -19,21 +19,7 @@ public sealed class DcganDiscriminator : Module<Tensor, Tensor>
     public DcganDiscriminator(GanModelOptions options) : base(nameof(DcganDiscriminator))
     {
         Options = options.Validate();
-        var layers = new List<(string, Module<Tensor, Tensor>)>();
-        long width = options.Ndf;
-        layers.Add(("conv0", Conv2d(3, width, 4, stride: 2, padding: 1L, bias: false)));
-        layers.Add(("lrelu0", LeakyReLU(0.2, inplace: true)));
-        AddExtraBlocks(layers, options, width, 0);
-        for (int stage = 1; stage < options.Stages; stage++)
-        {
-            long next = width * 2;
-            layers.Add(($"conv{stage}", Conv2d(width, next, 4, stride: 2, padding: 1L, bias: false)));
-            layers.Add(($"bn{stage}", BatchNorm2d(next)));
-            layers.Add(($"lrelu{stage}", LeakyReLU(0.2, inplace: true)));
-            width = next;
-            AddExtraBlocks(layers, options, width, stage);
-        }
-        features = Sequential(layers);
+        features = DcganBlocks.Trunk(3, options.Ndf, options.Stages, out long width, options.ExtraBlocks);
         head = Conv2d(width, 1, 4, stride: 1, padding: 0L, bias: false);
         FeatureChannels = width;
         RegisterComponents();
@@ -59,13 +45,6 @@ public sealed class DcganDiscriminator : Module<Tensor, Tensor>
         return head.call(h).view(-1); // call, not forward: forward hooks (spectral norm) must fire
     }
 
-    static void AddExtraBlocks(List<(string, Module<Tensor, Tensor>)> layers, GanModelOptions options, long width, int stage)
-    {
-        for (int b = 0; b < options.ExtraBlocks; b++)
-        {
-            layers.Add(($"extra{stage}_{b}", Conv2d(width, width, 3, stride: 1, padding: 1L, bias: false)));
-            layers.Add(($"extra{stage}_{b}_bn", BatchNorm2d(width)));
-            layers.Add(($"extra{stage}_{b}_lrelu", LeakyReLU(0.2, inplace: true)));
-        }
-    }
+    public DiscriminatorOutput Judge(Tensor x, Tensor? c) => c is null ? new(forward(x), null)
+        : throw new ArgumentException("this discriminator is unconditional: it takes no conditions", nameof(c));
 }

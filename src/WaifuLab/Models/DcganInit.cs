@@ -5,9 +5,11 @@ using static TorchSharp.torch;
 namespace WaifuLab.Models;
 
 /// <summary>
-/// The DCGAN paper's initialisation: conv weights N(0, 0.02), BatchNorm gamma N(1, 0.02) and beta 0.
-/// Draws with torch.randn(generator:) and copies under no_grad, because TorchSharp's nn.init.normal_ ignores a
-/// seeded generator, which would make runs irreproducible.
+/// The one seeded initialisation of every model: the DCGAN paper's scheme for convolutions (weights N(0, 0.02)) and
+/// BatchNorms (gamma N(1, 0.02), beta 0), then, for linear layers (embeddings, heads), libtorch's default
+/// U(-1/sqrt(fan_in), 1/sqrt(fan_in)). Draws with torch.randn/rand(generator:) on the CPU and copies under no_grad,
+/// because TorchSharp's nn.init functions and the layers' constructors ignore a seeded generator, which would make two
+/// runs with the same seed differ.
 /// </summary>
 public static class DcganInit
 {
@@ -32,6 +34,14 @@ public static class DcganInit
                     break;
             }
         }
+        // A second pass, so the conv and BatchNorm draws come first whatever the module order.
+        foreach (var m in module.modules())
+        {
+            if (m is not Linear linear) continue;
+            double bound = 1.0 / Math.Sqrt(linear.in_features);
+            Uniform(linear.weight!, bound, generator);
+            if (linear.bias is { } bias) Uniform(bias, bound, generator);
+        }
     }
 
     static void Normal(Tensor target, double mean, Generator? generator)
@@ -40,5 +50,11 @@ public static class DcganInit
         using var scope = NewDisposeScope();
         var draw = randn(target.shape, dtype: float32, device: CPU, generator: generator).mul_(Std).add_(mean);
         target.copy_(draw);
+    }
+
+    static void Uniform(Tensor target, double bound, Generator? generator)
+    {
+        using var scope = NewDisposeScope();
+        target.copy_(rand(target.shape, dtype: float32, device: CPU, generator: generator).mul_(2 * bound).sub_(bound));
     }
 }

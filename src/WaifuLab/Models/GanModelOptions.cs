@@ -1,11 +1,19 @@
 namespace WaifuLab.Models;
 
 /// <summary>
-/// The shape of a DCGAN pair: image size (32..256 px), noise size, generator/discriminator widths and the number of
-/// extra stride-1 3x3 conv blocks per stage (0 is the classic layout; 1+ is the "deeper" variant).
+/// The shape of a G/D pair: the architecture (<see cref="ModelFactory.Architectures"/>), image size (32..256 px),
+/// noise size, generator/discriminator widths, the number of extra stride-1 3x3 conv blocks per stage (0 is the classic
+/// layout; 1+ is the "deeper" variant) and whether D's layers are spectrally normalised. Shapes only: loss weights
+/// belong to the objective's options.
 /// </summary>
 public sealed record GanModelOptions(int ImageSize = 64, int Nz = 100, int Ngf = 64, int Ndf = 64, int ExtraBlocks = 0)
 {
+    /// <summary>Which family <see cref="ModelFactory"/> builds ("dcgan").</summary>
+    public string Architecture { get; init; } = ModelFactory.Dcgan;
+
+    /// <summary>Spectral normalisation of every conv and linear layer of D (Miyato et al. 2018), applied by <see cref="ModelFactory"/>.</summary>
+    public bool SpectralNorm { get; init; }
+
     public static IReadOnlyList<int> SupportedSizes { get; } = [32, 64, 128, 256];
 
     /// <summary>Number of 4/2/1 up/down-sampling stages between 4x4 and the image size (4 at 64 px).</summary>
@@ -22,6 +30,8 @@ public sealed record GanModelOptions(int ImageSize = 64, int Nz = 100, int Ngf =
         if (Nz <= 0) throw new ArgumentException($"noise size nz must be positive, got {Nz}", nameof(Nz));
         if (Ngf <= 0) throw new ArgumentException($"generator width ngf must be positive, got {Ngf}", nameof(Ngf));
         if (Ndf <= 0) throw new ArgumentException($"discriminator width ndf must be positive, got {Ndf}", nameof(Ndf));
+        if (!ModelFactory.Architectures.Contains(Architecture ?? ""))
+            throw new ArgumentException($"unknown architecture '{Architecture}': use one of {string.Join(", ", ModelFactory.Architectures)}", nameof(Architecture));
         if (ExtraBlocks is < 0 or > 8) throw new ArgumentException($"extra blocks per stage must be between 0 and 8, got {ExtraBlocks}", nameof(ExtraBlocks));
         return this;
     }

@@ -1,3 +1,4 @@
+using WaifuLab.Models;
 using System.Diagnostics;
 using TorchSharp;
 using WaifuLab.Backend;

@@ -6,7 +6,7 @@ namespace WaifuLab.Stabilizers;
 /// <summary>
 /// The adversarial losses on D's raw logits (Goodfellow et al. 2014; hinge: Lim &amp; Ye 2017, Miyato et al. 2018), with
 /// one-sided label smoothing of the real target (Salimans et al. 2016). Only the real target is smoothed: smoothing the
-/// fake target too would reward G for samples D already rejects.
+/// fake target too would reward G for samples D already rejects. The adversarial term of <see cref="WaifuLab.Training.GanObjective"/>.
 /// </summary>
 public static class GanLoss
 {
@@ -27,9 +27,6 @@ public static class GanLoss
         return loss.MoveToOuterDisposeScope();
     }
 
-    /// <summary>D's loss with the loss kind and label smoothing taken from <paramref name="options"/> (hinge ignores smoothing: it has no targets).</summary>
-    public static Tensor DLoss(Tensor realLogits, Tensor fakeLogits, StabilizerOptions options) =>
-        DLoss(realLogits, fakeLogits, options.Loss, options.RealTarget);
 
     /// <summary>G's loss on D's logits for generated samples.</summary>
     public static Tensor GLoss(Tensor fakeLogits, GanLossKind kind)
@@ -37,8 +34,8 @@ public static class GanLoss
         using var scope = NewDisposeScope();
         Tensor loss = kind switch
         {
-            // -log sigmoid(l) = softplus(-l): large, with a gradient of ~1, when D rejects the fakes (l << 0).
-            GanLossKind.NonSaturating => F.softplus(-fakeLogits).mean(),
+            // BCE(l, 1) = -log sigmoid(l): large, with a gradient of ~1, when D rejects the fakes (l << 0).
+            GanLossKind.NonSaturating => F.binary_cross_entropy_with_logits(fakeLogits, ones_like(fakeLogits)),
             // log(1 - sigmoid(l)) = -softplus(l): flat (gradient sigmoid(l) -> 0) exactly when D rejects the fakes.
             GanLossKind.Saturating => (-F.softplus(fakeLogits)).mean(),
             GanLossKind.Hinge => (-fakeLogits).mean(),
@@ -46,9 +43,6 @@ public static class GanLoss
         };
         return loss.MoveToOuterDisposeScope();
     }
-
-    /// <summary>G's loss with the loss kind taken from <paramref name="options"/>.</summary>
-    public static Tensor GLoss(Tensor fakeLogits, StabilizerOptions options) => GLoss(fakeLogits, options.Loss);
 
     private static void CheckTarget(double realTarget)
     {

@@ -8,7 +8,7 @@ namespace WaifuLab.Stabilizers;
 /// magnitude passes <see cref="LossAbove"/> (exploding), or D(G(z)) pinned at ~0 with D(x) high for a whole window, the
 /// extreme end of D dominance, found by a <see cref="DominanceDetector"/> with strict thresholds. Each returns one
 /// warning when it starts, not one per iteration. Every run gets it through <see cref="TrainProgressPrinter"/>, with or
-/// without <see cref="TrainOptions.Stabilizers"/>.
+/// without the D-dominance instrumentation (<see cref="TrainOptions.Dominance"/>).
 /// </summary>
 public sealed class LossWatch
 {
@@ -38,7 +38,7 @@ public sealed class LossWatch
         bool wasPinned = _pinned.IsDominated;
         if (_pinned.Add(new DominanceRecord(step.Iteration, step.DReal, step.DFakeBefore, step.LossG, double.NaN)) && !wasPinned)
             warning ??= string.Create(CultureInfo.InvariantCulture,
-                $"warning: D(G(z)) has been pinned at ~0 up to iteration {step.Iteration} (now {step.DFakeBefore:G3}, D(x) {step.DReal:F3}): D rejects every fake and G learns little; see TrainOptions.Stabilizers");
+                $"warning: D(G(z)) has been pinned at ~0 up to iteration {step.Iteration} (now {step.DFakeBefore:G3}, D(x) {step.DReal:F3}): D rejects every fake and G learns little; see waifulab train --remedies (TrainOptions.Objective)");
         return warning;
     }
 }

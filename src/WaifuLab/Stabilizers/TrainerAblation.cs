@@ -5,25 +5,25 @@ using WaifuLab.Training;
 namespace WaifuLab.Stabilizers;
 
 /// <summary>
-/// The D-dominance ablation of issue 7 on the real trainer: the failing setup of <see cref="TrainerAblationSetup"/> trained
-/// once per stabiliser preset through <see cref="GanTrainer"/> (real DcganGenerator/DcganDiscriminator, the trainer's own
+/// The D-dominance ablation on the real trainer: the failing setup of <see cref="TrainerAblationSetup"/> trained
+/// once per remedy set (<see cref="Remedies"/>) through <see cref="GanTrainer"/> (real DcganGenerator/DcganDiscriminator, the trainer's own
 /// instrumentation and detector), same seed and budget, each run in its own folder, scored with an optional
 /// <see cref="Evaluator"/> (FID/KID in the attribute classifier's feature space).
 /// </summary>
 public static class TrainerAblation
 {
-    /// <summary>Runs every preset named in <paramref name="presets"/> (<see cref="StabilizerPresets"/>) on <paramref name="data"/>.</summary>
+    /// <summary>Runs every remedy set named in <paramref name="presets"/> (<see cref="Remedies"/>) on <paramref name="data"/>.</summary>
     public static IReadOnlyList<TrainerAblationRow> Run(IEnumerable<string> presets, ImageDataset data, TrainerAblationSetup setup,
         string workFolder, Evaluator? evaluator = null, TextWriter? log = null, Action<TrainerAblationRow>? completed = null,
         CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(presets);
         var names = presets.ToList();
-        foreach (var name in names) StabilizerPresets.Get(name); // an unknown name fails before any training
+        foreach (var name in names) Remedies.Get(name); // an unknown name fails before any training
         var rows = new List<TrainerAblationRow>();
         foreach (var name in names)
         {
-            var row = RunOne(name, StabilizerPresets.Get(name), data, setup, workFolder, evaluator, log, ct);
+            var row = RunOne(name, Remedies.Get(name), data, setup, workFolder, evaluator, log, ct);
             rows.Add(row);
             completed?.Invoke(row);
         }
@@ -31,14 +31,14 @@ public static class TrainerAblation
     }
 
     /// <summary>
-    /// Trains one fresh pair with <paramref name="stabilizers"/> into <c>workFolder/name</c> (a previous run folder of that
-    /// name is replaced) and summarises it.
+    /// Trains one fresh pair with the setup's options changed by <paramref name="remedy"/> (e.g. <see cref="Remedies.Get"/>)
+    /// into <c>workFolder/name</c> (a previous run folder of that name is replaced) and summarises it.
     /// </summary>
-    public static TrainerAblationRow RunOne(string name, StabilizerOptions stabilizers, ImageDataset data, TrainerAblationSetup setup,
+    public static TrainerAblationRow RunOne(string name, Func<TrainOptions, TrainOptions> remedy, ImageDataset data, TrainerAblationSetup setup,
         string workFolder, Evaluator? evaluator = null, TextWriter? log = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(stabilizers);
+        ArgumentNullException.ThrowIfNull(remedy);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentException.ThrowIfNullOrWhiteSpace(workFolder);
@@ -59,7 +59,7 @@ public static class TrainerAblation
 
         // Just enough epochs for the budget, so progress lines read [epoch/E] sensibly; MaxIterations stops the run.
         int perEpoch = Math.Max(1, data.Count / Math.Min(setup.BatchSize, data.Count));
-        var options = setup.TrainOptions(stabilizers) with { Epochs = (setup.Iterations + perEpoch - 1) / perEpoch };
+        var options = setup.TrainOptions(remedy) with { Epochs = (setup.Iterations + perEpoch - 1) / perEpoch };
         using var trainer = new GanTrainer(options, folder);
         if (log is not null) log.WriteLine($"--- {name} ---");
         var printer = log is null ? null : new TrainProgressPrinter(log, every: Math.Max(1, setup.Iterations / 4));
@@ -71,7 +71,7 @@ public static class TrainerAblation
         var records = steps.Select(s => new DominanceRecord(s.Iteration, s.DReal, s.DFakeBefore, s.LossG, Extra(s, "grad_norm_g"),
             Extra(s, "d_acc_real"), Extra(s, "d_acc_fake"))).ToList();
         var byAccuracy = DominanceDetector.Analyze(records, setup.Dominance with { Signal = DominanceSignal.Accuracy });
-        var episodes = DominanceDetector.Analyze(records, StabilizedGanUpdate.DetectorOptions(options.Stabilizers!)).Episodes.Count;
+        var episodes = DominanceDetector.Analyze(records, GanObjective.DetectorOptions(options.Objective, options.Dominance!)).Episodes.Count;
         // The first iteration pays for allocations and lazy initialisation; leave it out of the cost.
         double ms = steps.Count > 1 ? steps.Skip(1).Average(s => s.Milliseconds) : steps[0].Milliseconds;
 

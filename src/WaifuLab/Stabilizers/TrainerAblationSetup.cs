@@ -36,7 +36,7 @@ public sealed record TrainerAblationSetup
     /// <summary>Seed of every run (identical for all presets).</summary>
     public long Seed { get; init; } = 1;
 
-    /// <summary>G's learning rate (Adam 0.5/0.999), before the preset's TTUR multipliers.</summary>
+    /// <summary>G's learning rate (Adam 0.5/0.999), before a remedy's TTUR factors.</summary>
     public double LearningRate { get; init; } = 2e-4;
 
     /// <summary>Factor on D's learning rate for every preset: with the width, what makes D dominate.</summary>
@@ -64,8 +64,8 @@ public sealed record TrainerAblationSetup
     /// <summary>The model options of the failing pair.</summary>
     public GanModelOptions Model => new(ImageSize, Nz, Ngf, Ngf * DWidthFactor, ExtraBlocks);
 
-    /// <summary>The trainer options of one preset's run.</summary>
-    public TrainOptions TrainOptions(StabilizerOptions stabilizers) => new()
+    /// <summary>The trainer options of one remedy's run: the failing setup, instrumented, changed by <paramref name="remedy"/>.</summary>
+    public TrainOptions TrainOptions(Func<TrainOptions, TrainOptions> remedy) => remedy(new()
     {
         Model = Model,
         Epochs = 1_000_000,
@@ -78,8 +78,8 @@ public sealed record TrainerAblationSetup
         Threads = Threads,
         SampleGridCount = GridSamples,
         CheckpointEveryEpochs = 1_000_000,
-        Stabilizers = stabilizers with { Dominance = Dominance },
-    };
+        Dominance = Dominance,
+    });
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
@@ -88,6 +88,6 @@ public sealed record TrainerAblationSetup
         if (DWidthFactor < 1) throw new ArgumentException($"DWidthFactor must be >= 1, got {DWidthFactor}");
         if (!(DLearningRateBoost > 0)) throw new ArgumentException($"DLearningRateBoost must be > 0, got {DLearningRateBoost}");
         if (EvalSamples is > 0 and < 4) throw new ArgumentException($"EvalSamples must be 0 (no FID/KID) or >= 4, got {EvalSamples}");
-        TrainOptions(new StabilizerOptions()).Validate();
+        TrainOptions(o => o).Validate();
     }
 }

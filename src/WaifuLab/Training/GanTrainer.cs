@@ -6,29 +6,33 @@ using WaifuLab.Conditional;
 using WaifuLab.Data;
 using WaifuLab.Imaging;
 using WaifuLab.Models;
+using WaifuLab.Stabilizers;
 using static TorchSharp.torch;
 
 namespace WaifuLab.Training;
 
 /// <summary>
-/// Trains a DCGAN pair on an <see cref="ImageDataset"/> into a run folder (options, history, per-epoch sample grids of a
-/// fixed noise batch, checkpoints), and samples from it. Runs are reproducible from <see cref="TrainOptions.Seed"/>:
-/// weights, fixed noise, per-epoch shuffles and the per-iteration draws (noise, flips) each come from their own seeded
-/// generator, and the per-iteration generator's state is checkpointed, so a resumed run continues exactly where it
-/// stopped (on the CPU, where libtorch's kernels are deterministic).
-/// With <see cref="TrainOptions.Conditioning"/> set it trains a conditional GAN instead (G(z, c), D(x, c) of the
-/// Conditional namespace) on a labelled dataset: the checkpoint then carries the label schema and the data's condition
-/// rows, so a loaded run samples by attribute (<see cref="Sample(int, AttributeRequest?, long?)"/>).
+/// The one training loop: builds G and D with <see cref="ModelFactory"/>, holds their two Adam optimisers, the EMA of G
+/// and the run folder (options, history, per-epoch sample grids of a fixed noise batch, checkpoints), and runs the
+/// <see cref="GanObjective"/> on every batch, for unconditional and conditional runs alike. With
+/// <see cref="TrainOptions.Conditioning"/> set, G(z, c) and D(x, c) train on a labelled dataset: the checkpoint then
+/// carries the label schema and the data's condition rows, so a loaded run samples by attribute
+/// (<see cref="Sample(int, AttributeRequest?, long?)"/>).
+/// Runs are reproducible from <see cref="TrainOptions.Seed"/>: weights, fixed noise, per-epoch shuffles and the
+/// per-iteration draws (noise, fake conditions, flips, augmentations) each come from their own seeded generator, and the
+/// per-iteration generator's state is checkpointed, so a resumed run continues exactly where it stopped (on the CPU,
+/// where libtorch's kernels are deterministic).
 /// </summary>
 public sealed class GanTrainer : IDisposable
 {
     readonly Device _device;
     readonly Generator _rng;
     readonly Tensor _fixedNoise;
-    readonly GanUpdate? _update;
-    readonly DcganGenerator? _generator;
-    readonly DcganDiscriminator? _discriminator;
-    readonly ConditionalModels? _conditional;
+    readonly nn.Module _g, _d;
+    readonly TorchSharp.Modules.Adam _optimizerG, _optimizerD;
+    readonly GanObjective _objective;
+    readonly nn.Module? _shadow;
+    readonly RunConditions? _conditions;
     int _dataCount;
     string? _dataFingerprint;
     int _currentEpoch;
@@ -71,50 +75,48 @@ public sealed class GanTrainer : IDisposable
             Labels = labels ?? throw new ArgumentException(
                 "conditional training needs the dataset's labels: pass its LabelSchema (ImageFolderResult.Schema); a dataset without labels.csv cannot train conditionally (see data/README.md)", nameof(labels));
             if (labels.Width == 0) throw new ArgumentException("the label schema has no attributes; conditional training needs at least one", nameof(labels));
-            using var init = new Generator(DeriveSeed(options.Seed, 0), CPU);
-            _conditional = new ConditionalModels(options, labels, init, _device);
+            _conditions = new RunConditions(labels);
         }
-        else
+        using (var init = new Generator(DeriveSeed(options.Seed, 0), CPU))
+            (_g, _d) = ModelFactory.Create(options, Labels, init, _device);
+        if (options.EmaBeta > 0)
         {
-            _generator = new DcganGenerator(options.Model);
-            _discriminator = new DcganDiscriminator(options.Model);
-            using (var init = new Generator(DeriveSeed(options.Seed, 0), CPU))
-            {
-                DcganInit.Apply(_generator, init);
-                DcganInit.Apply(_discriminator, init);
-            }
-            _generator.to(_device);
-            _discriminator.to(_device);
+            _shadow = ModelFactory.CreateGenerator(options, Labels);
+            _shadow.to(_device);
+            Ema = new Ema(_g, _shadow, options.EmaBeta, rampup: true);
         }
+        _optimizerG = optim.Adam(_g.parameters(), lr: options.LrG, beta1: options.Beta1, beta2: options.Beta2);
+        _optimizerD = optim.Adam(_d.parameters(), lr: options.LrD, beta1: options.Beta1, beta2: options.Beta2);
         using (var fixedGen = new Generator(DeriveSeed(options.Seed, 1), CPU))
             _fixedNoise = randn([options.SampleGridCount, options.Model.Nz], generator: fixedGen);
         _rng = new Generator(DeriveSeed(options.Seed, 2), CPU);
-        if (_generator is not null)
-            _update = options.Stabilizers is null
-                ? new GanUpdate(_generator, _discriminator!, options)
-                : new WaifuLab.Stabilizers.StabilizedGanUpdate(_generator, _discriminator!, options, _rng);
+        bool paired = options.Objective.ModeSeekingWeight > 0;
+        _objective = new GanObjective(options.Objective, _g, _d, _rng, instrument: options.Dominance is not null,
+            layout: (_d as ConditionalDiscriminator)?.Options.Layout,
+            drawFakeConditions: _conditions is null ? null : (n, device) => _conditions.Fake(n, device, _rng, paired));
+        if (options.Dominance is { } dominance) Detector = new DominanceDetector(GanObjective.DetectorOptions(options.Objective, dominance));
     }
 
     public TrainOptions Options { get; }
     public RunFolder Folder { get; }
     /// <summary>The unconditional generator; a conditional run has <see cref="ConditionalGenerator"/> instead.</summary>
-    public DcganGenerator Generator => _generator ?? throw ConditionalRun(nameof(ConditionalGenerator));
+    public DcganGenerator Generator => _g as DcganGenerator ?? throw ConditionalRun(nameof(ConditionalGenerator));
     /// <summary>The unconditional discriminator; a conditional run has <see cref="ConditionalDiscriminator"/> instead.</summary>
-    public DcganDiscriminator Discriminator => _discriminator ?? throw ConditionalRun(nameof(ConditionalDiscriminator));
+    public DcganDiscriminator Discriminator => _d as DcganDiscriminator ?? throw ConditionalRun(nameof(ConditionalDiscriminator));
     /// <summary>G(z, c) of a conditional run; null for an unconditional one.</summary>
-    public ConditionalGenerator? ConditionalGenerator => _conditional?.G;
+    public ConditionalGenerator? ConditionalGenerator => _g as ConditionalGenerator;
     /// <summary>
     /// The G(z, c) that sampling, grids and evaluation use: the moving average of <see cref="ConditionalGenerator"/>'s
     /// weights when <see cref="TrainOptions.EmaBeta"/> is set, else G itself; null for an unconditional run.
     /// </summary>
-    public ConditionalGenerator? ConditionalSamplingGenerator => _conditional?.Sampler;
+    public ConditionalGenerator? ConditionalSamplingGenerator => _conditions is null ? null : (ConditionalGenerator)Sampler;
     /// <summary>D(x, c) of a conditional run; null for an unconditional one.</summary>
-    public ConditionalDiscriminator? ConditionalDiscriminator => _conditional?.D;
-    public bool IsConditional => _conditional is not null;
+    public ConditionalDiscriminator? ConditionalDiscriminator => _d as ConditionalDiscriminator;
+    public bool IsConditional => _conditions is not null;
     /// <summary>The attributes a conditional run is trained on (stored in its checkpoints); null when unconditional.</summary>
     public LabelSchema? Labels { get; }
     /// <summary>The training data's condition rows (unrequested attributes are drawn from them); null before a conditional run has seen data.</summary>
-    public ConditionPool? ConditionPool => _conditional?.Pool;
+    public ConditionPool? ConditionPool => _conditions?.Pool;
     public TrainHistory History { get; private set; } = new();
     /// <summary>Iterations completed so far (over all epochs).</summary>
     public long Iteration { get; private set; }
@@ -130,11 +132,44 @@ public sealed class GanTrainer : IDisposable
     public event Action<int, PngImage>? EpochCompleted;
     public torch.Device Device => _device;
 
-    /// <summary>The stabilised update (EMA, dominance detector) when <see cref="TrainOptions.Stabilizers"/> is set, else null.</summary>
-    public WaifuLab.Stabilizers.StabilizedGanUpdate? Stabilized => _update as WaifuLab.Stabilizers.StabilizedGanUpdate;
+    /// <summary>The objective every iteration runs (its terms: <see cref="TrainOptions.Objective"/>).</summary>
+    public GanObjective Objective => _objective;
+
+    /// <summary>The moving average of G's weights (<see cref="TrainOptions.EmaBeta"/>), or null when off.</summary>
+    public Ema? Ema { get; }
+
+    /// <summary>
+    /// Marks the run's D-dominated iterations (the "dominated" column) when <see cref="TrainOptions.Dominance"/> is set,
+    /// else null; subscribe to its EpisodeStarted to warn.
+    /// </summary>
+    public DominanceDetector? Detector { get; }
 
     /// <summary>The generator that <see cref="Sample(int, long?)"/> and <see cref="Generate(Tensor)"/> use: G's EMA when enabled, else G.</summary>
-    public DcganGenerator SamplingGenerator => Stabilized?.EmaGenerator ?? Generator;
+    public DcganGenerator SamplingGenerator => Sampler as DcganGenerator ?? throw ConditionalRun(nameof(ConditionalSamplingGenerator));
+
+    /// <summary>
+    /// G's moving average when there is one (its BatchNorm statistics recomputed for the averaged weights whenever these
+    /// have changed: <see cref="StandingStatistics"/>), else G.
+    /// </summary>
+    nn.Module Sampler
+    {
+        get
+        {
+            if (_shadow is null) return _g;
+            if (Ema!.StatisticsStale)
+            {
+                var shadow = (IGanGenerator)_shadow;
+                using var noise = new Generator((ulong)StandingStatistics.Seed, CPU); // its own stream: the run's draws stay as they are
+                Ema.EnsureStandingStatistics(StandingStatistics.Batches, k =>
+                {
+                    using var scope = NewDisposeScope();
+                    var z = randn([Options.BatchSize, Options.Model.Nz], generator: noise).to(_device);
+                    shadow.Generate(z, _conditions?.Standing(Options.BatchSize, k).to(_device));
+                });
+            }
+            return _shadow;
+        }
+    }
 
     /// <summary>
     /// Continues the run in <paramref name="runFolder"/> from its last checkpoint. <paramref name="adjust"/> may change how
@@ -183,7 +218,7 @@ public sealed class GanTrainer : IDisposable
         if (_dataFingerprint is not null && data.Fingerprint is not null && _dataFingerprint != data.Fingerprint)
             throw new ArgumentException($"this run was trained on other files than those in {data.Source} (same count, other names or sizes): resume with the same data", nameof(data));
         if (_lock is null) TakeFolder(); // a loaded checkpoint trained further writes its run folder: lock it now
-        _conditional?.UseData(data);
+        _conditions?.UseData(data);
         _dataCount = data.Count;
         _dataFingerprint = data.Fingerprint ?? _dataFingerprint;
         int batch = Math.Min(Options.BatchSize, data.Count);
@@ -218,7 +253,7 @@ public sealed class GanTrainer : IDisposable
                             var flip = rand([batch], generator: _rng).lt(0.5).view(-1, 1, 1, 1);
                             real = where(flip, real.flip(3), real);
                         }
-                        step = TrainOn(real, _conditional is null ? null : data.Conditions!.index_select(0, rows));
+                        step = TrainOn(real, _conditions is null ? null : data.Conditions!.index_select(0, rows));
                     }
                     progress?.Report(new TrainProgress(step, total, perEpoch, Options.Epochs,
                         (Iteration - startIteration) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
@@ -245,28 +280,41 @@ public sealed class GanTrainer : IDisposable
 
     /// <summary>
     /// One training iteration on this batch of real images (N,3,S,S) in [-1,1], exactly as <see cref="Train"/> does it:
-    /// draws the noise, runs the <see cref="GanUpdate"/>, records the step. Throws <see cref="TrainingDivergedException"/>
-    /// on a non-finite loss. A conditional run needs the batch's <paramref name="conditions"/> (N,C) too, and the data's
-    /// condition rows (given by <see cref="Train"/>) to draw fake conditions from.
+    /// draws the noise (and a conditional run's fake conditions), runs the <see cref="GanObjective"/>, updates the EMA,
+    /// records the step. Throws <see cref="TrainingDivergedException"/> on a non-finite loss. A conditional run needs the
+    /// batch's <paramref name="conditions"/> (N,C) too, and the data's condition rows (given by <see cref="Train"/>) to
+    /// draw fake conditions from.
     /// </summary>
     public TrainStep TrainOn(Tensor real, Tensor? conditions = null)
     {
-        if (_conditional is not null && conditions is null)
+        if (_conditions is not null && conditions is null)
             throw new ArgumentException("this run is conditional: pass the batch's conditions (N,C) with the images", nameof(conditions));
-        if (_conditional is null && conditions is not null)
+        if (_conditions is null && conditions is not null)
             throw new ArgumentException("this run is unconditional: its batches carry no conditions (set TrainOptions.Conditioning to train a conditional GAN)", nameof(conditions));
         var clock = Stopwatch.StartNew();
         UpdateResult r;
         using (var scope = NewDisposeScope())
         {
-            var noise = randn([real.shape[0], Options.Model.Nz], generator: _rng).to(_device);
-            r = _conditional is null
-                ? _update!.Step(new GanBatch(real.to(_device), noise))
-                : _conditional.Step(real.to(_device), conditions!, noise, _rng);
+            int n = (int)real.shape[0];
+            var noise = randn([n, Options.Model.Nz], generator: _rng).to(_device);
+            var x = real.to(_device);
+            var batch = _conditions is null
+                ? new GanBatch(x, noise)
+                : new GanBatch(x, noise, conditions!.to(float32).to(_device),
+                    _conditions.Fake(n, _device, _rng, paired: Options.Objective.ModeSeekingWeight > 0));
+            r = _objective.Step(batch, _optimizerG, _optimizerD);
+        }
+        Ema?.Update();
+        var extra = r.Extra;
+        if (Detector is not null)
+        {
+            var e = r.Extra!;
+            bool dominated = Detector.Add(new DominanceRecord(Iteration + 1, r.DReal, r.DFakeBefore, r.LossG, e["grad_norm_g"], e["d_acc_real"], e["d_acc_fake"]));
+            extra = new Dictionary<string, double>(e) { ["dominated"] = dominated ? 1 : 0 };
         }
         Iteration++;
         var step = new TrainStep(Iteration, Math.Max(_currentEpoch, Epoch + 1), r.LossD, r.LossG, r.DReal, r.DFakeBefore, r.DFakeAfter,
-            clock.Elapsed.TotalMilliseconds) { Extra = r.Extra };
+            clock.Elapsed.TotalMilliseconds) { Extra = extra };
         History.Add(step);
         if (!step.IsFinite)
             throw new TrainingDivergedException(Iteration, $"Loss_D = {r.LossD}, Loss_G = {r.LossG}", LastCheckpoint);
@@ -285,13 +333,13 @@ public sealed class GanTrainer : IDisposable
     public Tensor Sample(int count, AttributeRequest? request, long? seed = null)
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be positive");
-        if (request is not null && _conditional is null)
+        if (request is not null && _conditions is null)
             throw new ArgumentException($"this run is unconditional (trained without labels): it cannot draw '{request}'; train a conditional run (TrainOptions.Conditioning, waifulab train --conditional)", nameof(request));
         long s = seed ?? Random.Shared.NextInt64();
         using var gen = new Generator(DeriveSeed(s, 3), CPU);
         using var z = randn([count, Options.Model.Nz], generator: gen);
-        if (_conditional is null) return Generate(z);
-        using var c = _conditional.Conditions(request, count, (long)DeriveSeed(s, 5));
+        if (_conditions is null) return Generate(z);
+        using var c = _conditions.Conditions(request, count, (long)DeriveSeed(s, 5));
         return Generate(z, c);
     }
 
@@ -306,14 +354,14 @@ public sealed class GanTrainer : IDisposable
     /// <summary>A conditional run's images for noise <paramref name="z"/> (N,nz) and conditions <paramref name="c"/> (N,C), in eval mode, on the CPU, from <see cref="ConditionalSamplingGenerator"/>.</summary>
     public Tensor Generate(Tensor z, Tensor c)
     {
-        if (_conditional is null) throw new ArgumentException("this run is unconditional: generate from noise alone", nameof(c));
-        return Rendering.Render(_conditional.Sampler, z, c);
+        if (_conditions is null) throw new ArgumentException("this run is unconditional: generate from noise alone", nameof(c));
+        return Rendering.Render((ConditionalGenerator)Sampler, z, c);
     }
 
     /// <summary>G's images for noise <paramref name="z"/> (N,nz), in eval mode and without gradients, on the CPU.</summary>
     public Tensor Generate(Tensor z)
     {
-        if (_conditional is not null)
+        if (_conditions is not null)
             throw new ArgumentException("this run is conditional: give conditions too (Generate(z, c)), or use Sample with an attribute request", nameof(z));
         var g = SamplingGenerator;
         bool wasTraining = g.training;
@@ -338,9 +386,9 @@ public sealed class GanTrainer : IDisposable
     public PngImage SaveSampleGrid(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (_conditional is not null)
+        if (_conditions is not null)
         {
-            var (grid, columns) = _conditional.FixedGrid(Options.SampleGridCount, (long)DeriveSeed(Options.Seed, 4));
+            var (grid, columns) = _conditions.FixedGrid((ConditionalGenerator)Sampler, Options.SampleGridCount, (long)DeriveSeed(Options.Seed, 4));
             using (grid) return ImageGrid.Save(grid, path, columns);
         }
         using var images = Generate(_fixedNoise);
@@ -389,13 +437,12 @@ public sealed class GanTrainer : IDisposable
             Convert.ToBase64String(RngState()), DateTimeOffset.UtcNow, Labels, _dataFingerprint);
         CheckpointFile.Write(path, header, History, w =>
         {
-            ModuleG.save(w);
-            ModuleD.save(w);
-            OptimizerG.save_state_dict(w);
-            OptimizerD.save_state_dict(w);
-            Stabilized?.SaveState(w);
-            _conditional?.SavePool(w);
-            _conditional?.SaveEma(w);
+            _g.save(w);
+            _d.save(w);
+            _optimizerG.save_state_dict(w);
+            _optimizerD.save_state_dict(w);
+            _conditions?.SavePool(w);
+            _shadow?.save(w);
         });
     }
 
@@ -416,12 +463,6 @@ public sealed class GanTrainer : IDisposable
         foreach (var dir in new[] { Folder.Root, Folder.Checkpoints, Folder.Samples }) AtomicFile.RemoveOrphans(dir);
     }
 
-    // The models and optimizers of either kind of run, for checkpoints.
-    nn.Module ModuleG => (nn.Module?)_generator ?? _conditional!.G;
-    nn.Module ModuleD => (nn.Module?)_discriminator ?? _conditional!.D;
-    TorchSharp.Modules.Adam OptimizerG => _update?.OptimizerG ?? _conditional!.OptimizerG;
-    TorchSharp.Modules.Adam OptimizerD => _update?.OptimizerD ?? _conditional!.OptimizerD;
-
     static InvalidOperationException ConditionalRun(string instead) =>
         new($"this run is conditional: use {instead} (or Sample/Generate, which work for both kinds of run)");
 
@@ -437,10 +478,10 @@ public sealed class GanTrainer : IDisposable
             var changed = adjust(options).Validate();
             if (changed.Model != options.Model || changed.BatchSize != options.BatchSize || changed.Seed != options.Seed
                 || changed.FlipAugment != options.FlipAugment || changed.SampleGridCount != options.SampleGridCount
-                || changed.Stabilizers != options.Stabilizers || changed.Conditioning != options.Conditioning || changed.EmbedSize != options.EmbedSize
-                || changed.ConditionalBatchNorm != options.ConditionalBatchNorm || changed.EmaBeta != options.EmaBeta
-                || changed.ModeSeekingWeight != options.ModeSeekingWeight)
-                throw new ArgumentException("a resumed run keeps its model, conditioning, stabilisers, EMA, batch size, seed, flips and grid size; start a new run to change them");
+                || changed.Objective != options.Objective || changed.Dominance != options.Dominance
+                || changed.Conditioning != options.Conditioning || changed.EmbedSize != options.EmbedSize
+                || changed.ConditionalBatchNorm != options.ConditionalBatchNorm || changed.EmaBeta != options.EmaBeta)
+                throw new ArgumentException("a resumed run keeps its model, conditioning, objective, EMA, batch size, seed, flips and grid size; start a new run to change them");
             options = changed;
         }
         if (options.Conditioning is not null && header.Labels is null)
@@ -448,16 +489,15 @@ public sealed class GanTrainer : IDisposable
         var trainer = new GanTrainer(options, folder, header.Labels);
         try
         {
-            trainer.ModuleG.load(reader);
-            trainer.ModuleD.load(reader);
-            trainer.OptimizerG.load_state_dict(reader);
-            trainer.OptimizerD.load_state_dict(reader);
-            trainer.Stabilized?.LoadState(reader);
-            trainer._conditional?.LoadPool(reader);
-            trainer._conditional?.LoadEma(reader, header.Iteration);
+            trainer._g.load(reader);
+            trainer._d.load(reader);
+            trainer._optimizerG.load_state_dict(reader);
+            trainer._optimizerD.load_state_dict(reader);
+            trainer._conditions?.LoadPool(reader);
+            trainer._shadow?.load(reader);
             // The optimizer state carries the old learning rates; a resume may lower them (e.g. after divergence).
-            foreach (var g in trainer.OptimizerG.ParamGroups) g.LearningRate = options.LrG;
-            foreach (var g in trainer.OptimizerD.ParamGroups) g.LearningRate = options.LrD;
+            foreach (var g in trainer._optimizerG.ParamGroups) g.LearningRate = options.LrG;
+            foreach (var g in trainer._optimizerD.ParamGroups) g.LearningRate = options.LrD;
             using (var state = tensor(Convert.FromBase64String(header.RngState), ScalarType.Byte))
                 trainer._rng.set_state(state);
         }
@@ -473,7 +513,13 @@ public sealed class GanTrainer : IDisposable
         trainer.LastCheckpoint = path;
         trainer.LastCheckpointIteration = header.Iteration;
         trainer.History = history;
-        trainer.Stabilized?.Restore(header.Iteration, options, trainer.History);
+        trainer._objective.Iteration = header.Iteration;
+        trainer.Ema?.ResumeAt(header.Iteration);
+        if (trainer.Detector is { } detector) // replay the history so the detector's window is as it was
+            foreach (var step in trainer.History)
+                if (step.Iteration <= header.Iteration && step.Extra is { } e && e.TryGetValue("d_acc_real", out var ar) && e.TryGetValue("d_acc_fake", out var af))
+                    detector.Add(new DominanceRecord(step.Iteration, step.DReal, step.DFakeBefore, step.LossG,
+                        e.TryGetValue("grad_norm_g", out var gn) ? gn : 0, ar, af));
         return trainer;
     }
 
@@ -502,10 +548,12 @@ public sealed class GanTrainer : IDisposable
 
     public void Dispose()
     {
-        _update?.Dispose();
-        _generator?.Dispose();
-        _discriminator?.Dispose();
-        _conditional?.Dispose();
+        _optimizerG.Dispose();
+        _optimizerD.Dispose();
+        _g.Dispose();
+        _d.Dispose();
+        _shadow?.Dispose();
+        _conditions?.Dispose();
         _fixedNoise.Dispose();
         _rng.Dispose();
         _lock?.Dispose();

@@ -24,10 +24,10 @@ public static class Presets
             new TrainOptions { Model = new GanModelOptions(128, 100, 64, 64, ExtraBlocks: 1), Epochs = 32, BatchSize = 64 }),
         ("cgan-smoke", "the smoke run as a conditional GAN (the cgan-quick models) on the data's labels: proves attribute conditioning end to end (CI).",
             new TrainOptions { Model = new GanModelOptions(32, 100, 16, 16), Epochs = 1, MaxIterations = 20, BatchSize = 16, SampleGridCount = 16,
-                               Conditioning = ConditioningMode.ProjectionClassifier, ConditionalBatchNorm = true, EmaBeta = 0.999, ModeSeekingWeight = 0.2 }),
+                               Conditioning = ConditioningMode.ProjectionClassifier, ConditionalBatchNorm = true, EmaBeta = 0.999, Objective = new() { ModeSeekingWeight = 0.2 } }),
         ("cgan-quick", "the quick run as a conditional GAN (projection D with an attribute head, conditional BatchNorm in G, mode-seeking term 0.2, samples from an EMA of G; --conditioning projection or acgan for the others): 64 px, nf 32, batch 32, 3 epochs on the labelled data.",
             new TrainOptions { Model = new GanModelOptions(64, 100, 32, 32), Epochs = 3, BatchSize = 32,
-                               Conditioning = ConditioningMode.ProjectionClassifier, ConditionalBatchNorm = true, EmaBeta = 0.999, ModeSeekingWeight = 0.2 }),
+                               Conditioning = ConditioningMode.ProjectionClassifier, ConditionalBatchNorm = true, EmaBeta = 0.999, Objective = new() { ModeSeekingWeight = 0.2 } }),
     ];
 
     public static IReadOnlyList<string> Names { get; } = All.Select(p => p.Name).ToArray();
@@ -42,7 +42,7 @@ public static class Presets
         var o = p.Options;
         return $"{p.Name}: {p.Description} [size {o.Model.ImageSize}, ngf {o.Model.Ngf}, ndf {o.Model.Ndf}, extra blocks {o.Model.ExtraBlocks}, " +
                $"batch {o.BatchSize}, epochs {o.Epochs}{(o.MaxIterations is { } m ? $", max {m} iterations" : "")}" +
-               $"{(o.Conditioning is { } c ? $", conditional {c}{(o.ConditionalBatchNorm ? " with conditional BatchNorm in G" : "")}{(o.ModeSeekingWeight > 0 ? $", mode seeking {o.ModeSeekingWeight}" : "")}{(o.EmaBeta > 0 ? $", EMA of G {o.EmaBeta}" : "")}" : "")}]";
+               $"{(o.Conditioning is { } c ? $", conditional {c}{(o.ConditionalBatchNorm ? " with conditional BatchNorm in G" : "")}{(o.Objective.ModeSeekingWeight > 0 ? $", mode seeking {o.Objective.ModeSeekingWeight}" : "")}{(o.EmaBeta > 0 ? $", EMA of G {o.EmaBeta}" : "")}" : "")}]";
     }
 
     static (string Name, string Description, TrainOptions Options) Find(string name)

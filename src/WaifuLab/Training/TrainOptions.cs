@@ -37,12 +37,13 @@ public sealed record TrainOptions
     public int GcEvery { get; init; } = 8;
     /// <summary>Random horizontal flips of real images (faces are roughly symmetric).</summary>
     public bool FlipAugment { get; init; } = true;
+    /// <summary>The terms of the GAN objective: loss kind, smoothing, instance noise, DiffAugment, R1, attribute and mode-seeking weights, D:G steps.</summary>
+    public ObjectiveOptions Objective { get; init; } = new();
     /// <summary>
-    /// Remedies against D dominance and the dominance instrumentation (extra history columns); null = the plain DCGAN
-    /// update, exactly as without stabilisers. See <see cref="WaifuLab.Stabilizers.StabilizedGanUpdate"/>. Unconditional
-    /// runs only: conditional runs use <see cref="WaifuLab.Conditional.ConditionalGanStep"/>'s own losses.
+    /// The D-dominance instrumentation: extra history columns (D's accuracies, gradient norms, "dominated") and the
+    /// detector's thresholds; null = none (the plain DCGAN's history, and its speed).
     /// </summary>
-    public WaifuLab.Stabilizers.StabilizerOptions? Stabilizers { get; init; }
+    public WaifuLab.Stabilizers.DominanceOptions? Dominance { get; init; }
     /// <summary>
     /// Conditional GAN: how D takes the labels into account; null trains the unconditional DCGAN. A conditional run
     /// needs a labelled dataset and its <see cref="WaifuLab.Data.LabelSchema"/> (see <see cref="GanTrainer"/>).
@@ -52,14 +53,9 @@ public sealed record TrainOptions
     public int EmbedSize { get; init; } = 50;
     /// <summary>Conditional runs: condition every BatchNorm of G on c too (<see cref="WaifuLab.Conditional.ConditionalBatchNorm2d"/>).</summary>
     public bool ConditionalBatchNorm { get; init; }
-    /// <summary>Conditional runs with an attribute head (AC-GAN, projection + head): weight of the attribute loss in D's and G's losses.</summary>
-    public double AuxWeight { get; init; } = 1.0;
-    /// <summary>Conditional runs: weight of the mode-seeking term in G's loss (<see cref="WaifuLab.Conditional.ModeSeekingLoss"/>), against G ignoring z; 0 = off.</summary>
-    public double ModeSeekingWeight { get; init; }
     /// <summary>
-    /// Conditional runs: decay of an exponential moving average of G's weights (<see cref="WaifuLab.Stabilizers.Ema"/>,
-    /// ramped up from 0), which sampling, grids and evaluation then use; 0 = off. Unconditional runs set
-    /// <see cref="WaifuLab.Stabilizers.StabilizerOptions.EmaBeta"/> instead.
+    /// Decay of an exponential moving average of G's weights (<see cref="WaifuLab.Stabilizers.Ema"/>, ramped up from 0;
+    /// Karras et al. 2018), which sampling, grids and evaluation then use; 0 = off.
     /// </summary>
     public double EmaBeta { get; init; }
 
@@ -81,21 +77,17 @@ public sealed record TrainOptions
         if (SampleGridCount <= 0) throw new ArgumentException($"sample grid count must be positive, got {SampleGridCount}", nameof(SampleGridCount));
         if (CheckpointEveryEpochs <= 0) throw new ArgumentException($"checkpoint interval must be a positive number of epochs, got {CheckpointEveryEpochs}", nameof(CheckpointEveryEpochs));
         if (CheckpointEvery < 0) throw new ArgumentException($"checkpoint interval must be 0 (epoch ends only) or a positive number of iterations, got {CheckpointEvery}", nameof(CheckpointEvery));
-        Stabilizers?.Validate();
+        ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
+        Objective.Validate();
+        Dominance?.Validate();
         if (Conditioning is { } mode && !Enum.IsDefined(mode))
             throw new ArgumentException($"unknown conditioning {mode}; use one of {string.Join(", ", Enum.GetNames<ConditioningMode>())}", nameof(Conditioning));
-        if (Conditioning is not null && Stabilizers is not null)
-            throw new ArgumentException("stabilisers apply to unconditional runs only: leave Stabilizers null with Conditioning", nameof(Stabilizers));
         if (Conditioning is not null && Model.ExtraBlocks != 0)
             throw new ArgumentException("the conditional models have no extra blocks: use ExtraBlocks 0 with Conditioning", nameof(Conditioning));
         if (EmbedSize <= 0) throw new ArgumentException($"embedding size must be positive, got {EmbedSize}", nameof(EmbedSize));
-        if (!(AuxWeight is >= 0 and <= float.MaxValue)) throw new ArgumentException($"auxiliary loss weight must be a finite number >= 0, got {AuxWeight}", nameof(AuxWeight));
-        if (!(ModeSeekingWeight is >= 0 and <= float.MaxValue)) throw new ArgumentException($"mode-seeking weight must be a finite number >= 0, got {ModeSeekingWeight}", nameof(ModeSeekingWeight));
-        if (ModeSeekingWeight > 0 && Conditioning is null)
-            throw new ArgumentException("ModeSeekingWeight is for conditional runs (it pairs noise vectors under one condition)", nameof(ModeSeekingWeight));
+        if (Objective.ModeSeekingWeight > 0 && BatchSize < 2)
+            throw new ArgumentException("the mode-seeking term compares two halves of a batch: use a batch size >= 2", nameof(BatchSize));
         if (!(EmaBeta is >= 0 and < 1)) throw new ArgumentException($"EMA decay must be in [0, 1), got {EmaBeta}", nameof(EmaBeta));
-        if (EmaBeta > 0 && Conditioning is null)
-            throw new ArgumentException("EmaBeta is for conditional runs; an unconditional run averages G with Stabilizers.EmaBeta", nameof(EmaBeta));
         if (GcEvery < 0) throw new ArgumentException($"GC interval must be 0 (never) or positive, got {GcEvery}", nameof(GcEvery));
         return this;
     }

@@ -17,11 +17,11 @@ public sealed class TrainProgressPrinter(TextWriter writer, int every = 50) : IP
 
     public void Report(TrainProgress p)
     {
-        // The stabilised update marks D-dominated iterations; warn once when an episode starts, whatever the interval.
+        // The trainer marks D-dominated iterations (TrainOptions.Dominance); warn once when an episode starts, whatever the interval.
         bool dominated = p.Step.Extra is { } e && e.TryGetValue("dominated", out var d) && d > 0;
         if (dominated && !_dominated)
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"warning: D dominates from iteration {p.Step.Iteration} (D(x) {p.Step.DReal:F3}, D(G(z)) {p.Step.DFakeBefore:F3}): G's gradient is at risk; see TrainOptions.Stabilizers"));
+                $"warning: D dominates from iteration {p.Step.Iteration} (D(x) {p.Step.DReal:F3}, D(G(z)) {p.Step.DFakeBefore:F3}): G's gradient is at risk; see TrainOptions.Objective and waifulab train --remedies"));
         _dominated = dominated;
         if (_watch.Add(p.Step) is { } warning) writer.WriteLine(warning);
         if (p.Step.Iteration % _every == 0 || p.IterationInEpoch == p.IterationsPerEpoch || p.Step.Iteration == p.TotalIterations)

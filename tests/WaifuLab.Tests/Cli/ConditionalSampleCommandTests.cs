@@ -94,13 +94,13 @@ public sealed class ConditionalSampleCommandTests : TempFolderTest
         Assert.Equal(0, Cli("train", "--preset", "smoke", "--conditioning", "projection-ac", "--conditional-batchnorm", "--aux-weight", "0.5",
             "--data", folder, "--out", both, "--max-iterations", "1", "--batch-size", "4", "--device", "cpu"));
         var o = GanTrainer.ReadHeader(new RunFolder(both).LastCheckpoint).Options;
-        Assert.Equal((ConditioningMode.ProjectionClassifier, true, 0.5), (o.Conditioning!.Value, o.ConditionalBatchNorm, o.AuxWeight));
+        Assert.Equal((ConditioningMode.ProjectionClassifier, true, 0.5), (o.Conditioning!.Value, o.ConditionalBatchNorm, o.Objective.AuxWeight));
         var off = Path.Combine(Root, "runs", "off");
         Assert.Equal(0, Cli("train", "--preset", "cgan-smoke", "--conditional-batchnorm", "false",
             "--data", folder, "--out", off, "--max-iterations", "1", "--batch-size", "4", "--device", "cpu"));
         Assert.False(GanTrainer.ReadHeader(new RunFolder(off).LastCheckpoint).Options.ConditionalBatchNorm); // the preset has it on
 
-        // --ema averages G in either kind of run: a conditional one itself, an unconditional one through its stabilisers.
+        // --ema averages G in either kind of run, through the one option.
         var ema = Path.Combine(Root, "runs", "ema");
         Assert.Equal(0, Cli("train", "--preset", "cgan-smoke", "--ema", "0.99",
             "--data", folder, "--out", ema, "--max-iterations", "1", "--batch-size", "4", "--device", "cpu"));
@@ -109,7 +109,29 @@ public sealed class ConditionalSampleCommandTests : TempFolderTest
         Assert.Equal(0, Cli("train", "--preset", "smoke", "--ema", "0.99",
             "--data", folder, "--out", plainEma, "--max-iterations", "1", "--batch-size", "4", "--device", "cpu"));
         var plain = GanTrainer.ReadHeader(new RunFolder(plainEma).LastCheckpoint).Options;
-        Assert.Equal((0.0, 0.99), (plain.EmaBeta, plain.Stabilizers!.EmaBeta));
+        Assert.Equal(0.99, plain.EmaBeta);
+
+        // Every remedy combines with a conditional preset: the recommended set, then single terms on top.
+        var remedies = Path.Combine(Root, "runs", "remedies");
+        Assert.Equal(0, Cli("train", "--preset", "cgan-smoke", "--remedies", "recommended", "--r1", "1", "--r1-every", "2", "--instance-noise", "0.1",
+            "--d-steps", "2", "--g-steps", "2", "--lr-d", "4e-4", "--lr-g", "1e-4", "--dominance", "--mode-seeking", "0.5", "--aux-weight", "2",
+            "--data", folder, "--out", remedies, "--max-iterations", "2", "--batch-size", "4", "--device", "cpu"));
+        var r = GanTrainer.ReadHeader(new RunFolder(remedies).LastCheckpoint).Options;
+        Assert.Equal((WaifuLab.Stabilizers.GanLossKind.Hinge, true, WaifuLab.Stabilizers.DiffAugment.FullPolicy, 0.999),
+            (r.Objective.Loss, r.Model.SpectralNorm, r.Objective.DiffAugmentPolicy, r.EmaBeta));
+        Assert.Equal((1.0, 2, 0.1, 2, 2, 4e-4, 1e-4, 0.5, 2.0), (r.Objective.R1Gamma, r.Objective.R1Every, r.Objective.InstanceNoiseSigma0,
+            r.Objective.DSteps, r.Objective.GSteps, r.LrD, r.LrG, r.Objective.ModeSeekingWeight, r.Objective.AuxWeight));
+        Assert.NotNull(r.Dominance);
+        var smoothing = Path.Combine(Root, "runs", "smoothing");
+        Assert.Equal(0, Cli("train", "--preset", "cgan-smoke", "--loss", "saturating", "--label-smoothing", "--diffaugment-policy", "translation",
+            "--spectral-norm", "--data", folder, "--out", smoothing, "--max-iterations", "1", "--batch-size", "4", "--device", "cpu"));
+        var sm = GanTrainer.ReadHeader(new RunFolder(smoothing).LastCheckpoint).Options;
+        Assert.Equal((WaifuLab.Stabilizers.GanLossKind.Saturating, true, "translation", true),
+            (sm.Objective.Loss, sm.Objective.LabelSmoothing, sm.Objective.DiffAugmentPolicy, sm.Model.SpectralNorm));
+        // A combination that means nothing is a usage error that says why, and leaves no run folder.
+        Assert.Equal(2, Cli("train", "--preset", "cgan-smoke", "--loss", "hinge", "--label-smoothing",
+            "--data", folder, "--out", Path.Combine(Root, "runs", "bad"), "--max-iterations", "1", "--device", "cpu"));
+        Assert.False(Directory.Exists(Path.Combine(Root, "runs", "bad")));
 
         Assert.Equal(2, Cli("train", "--preset", "smoke", "--conditional", "--data", unlabelled, "--out", Path.Combine(Root, "runs", "no"),
             "--max-iterations", "1", "--device", "cpu"));

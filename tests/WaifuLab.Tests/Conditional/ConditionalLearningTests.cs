@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using WaifuLab.Conditional;
 using WaifuLab.Data;
+using WaifuLab.Models;
+using WaifuLab.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -56,18 +58,25 @@ public class ConditionalLearningTests(ITestOutputHelper output)
         };
         using var g = new ConditionalGenerator(o);
         using var d = ConditionalDiscriminator.Create(o);
-        using var optG = ConditionalGanStep.Adam(g, lr);
-        using var optD = ConditionalGanStep.Adam(d, lr);
+        using (var init = new TorchSharp.torch.Generator(6))
+        {
+            DcganInit.Apply(g, init);
+            DcganInit.Apply(d, init);
+        }
+        using var optG = optim.Adam(g.parameters(), lr: lr, beta1: 0.5);
+        using var optD = optim.Adam(d.parameters(), lr: lr, beta1: 0.5);
         using var pool = new ConditionPool(trainLabels, seed: 3);
-        var step = new ConditionalGanStep(g, d, optG, optD, pool, seed: 4);
+        using var rng = new TorchSharp.torch.Generator(4);
+        var objective = new GanObjective(new ObjectiveOptions(), g, d, rng, layout: d.Options.Layout);
         var batches = new TorchSharp.torch.Generator(5);
         var watch = Stopwatch.StartNew();
-        ConditionalStepResult? last = null;
+        UpdateResult? last = null;
         for (int it = 0; it < iterations; it++)
         {
             using var scope = NewDisposeScope();
             var index = randint(512, [batch], generator: batches);
-            last = step.Step(images.index_select(0, index), trainLabels.index_select(0, index));
+            last = objective.Step(new GanBatch(images.index_select(0, index), randn([batch, 16], generator: rng),
+                trainLabels.index_select(0, index), pool.Sample(batch)), optG, optD);
         }
         double ms = watch.Elapsed.TotalMilliseconds / iterations;
 

@@ -14,8 +14,7 @@ public class GanLossTests
         using var fake = tensor(new float[] { -1f });
         using var plain = GanLoss.DLoss(real, fake, GanLossKind.NonSaturating);
         Assert.Equal(Softplus(-2) + Softplus(-1), plain.item<float>(), 5);
-        var smoothed = new StabilizerOptions { LabelSmoothing = true };
-        using var s = GanLoss.DLoss(real, fake, smoothed);
+        using var s = GanLoss.DLoss(real, fake, GanLossKind.NonSaturating, new WaifuLab.Training.ObjectiveOptions { LabelSmoothing = true }.RealTarget);
         // BCE(l, 0.9) = 0.9 softplus(-l) + 0.1 softplus(l); the fake term is unchanged.
         Assert.Equal(0.9 * Softplus(-2) + 0.1 * Softplus(2) + Softplus(-1), s.item<float>(), 5);
         Assert.Throws<ArgumentOutOfRangeException>(() => GanLoss.DLoss(real, fake, GanLossKind.NonSaturating, 0.3));
@@ -26,7 +25,7 @@ public class GanLossTests
     {
         using var real = tensor(new float[] { 2f, 0.5f });
         using var fake = tensor(new float[] { -1f, 0.5f });
-        using var d = GanLoss.DLoss(real, fake, new StabilizerOptions { Loss = GanLossKind.Hinge });
+        using var d = GanLoss.DLoss(real, fake, GanLossKind.Hinge);
         // mean(relu(1 - [2, .5])) = .25, mean(relu(1 + [-1, .5])) = .75
         Assert.Equal(1.0, d.item<float>(), 5);
         using var g = GanLoss.GLoss(fake, GanLossKind.Hinge);

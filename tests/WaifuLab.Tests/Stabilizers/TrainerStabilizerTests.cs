@@ -28,7 +28,7 @@ public sealed class TrainerStabilizerTests : TempFolderTest
     {
         using var data = MakeData();
         using var plain = new GanTrainer(Tiny, Run("plain"));
-        using var stab = new GanTrainer(Tiny with { Stabilizers = new StabilizerOptions() }, Run("stab"));
+        using var stab = new GanTrainer(Tiny with { Dominance = new DominanceOptions() }, Run("stab"));
         var a = Steps(plain, data, 4);
         var b = Steps(stab, data, 4);
         for (int i = 0; i < 4; i++)
@@ -48,7 +48,7 @@ public sealed class TrainerStabilizerTests : TempFolderTest
     public void SpectralNormBringsEveryConvOfTheRealDiscriminatorToSigmaOne()
     {
         using var data = MakeData();
-        using var t = new GanTrainer(Tiny with { Stabilizers = new StabilizerOptions { SpectralNormD = true } }, Run("sn"));
+        using var t = new GanTrainer(Tiny with { Model = Tiny.Model with { SpectralNorm = true } }, Run("sn"));
         var convs = t.Discriminator.modules().OfType<Conv2d>().ToList();
         Assert.NotEmpty(convs);
         Assert.All(convs, c => Assert.True(SpectralNorm.IsApplied(c)));
@@ -66,7 +66,7 @@ public sealed class TrainerStabilizerTests : TempFolderTest
     public void HingeLossStartsNearTwoForD()
     {
         using var data = MakeData();
-        using var t = new GanTrainer(Tiny with { Stabilizers = new StabilizerOptions { Loss = GanLossKind.Hinge } }, Run("hinge"));
+        using var t = new GanTrainer(Tiny with { Objective = new() { Loss = GanLossKind.Hinge } }, Run("hinge"));
         var s = Steps(t, data, 1)[0];
         // Logits near 0 at init: relu(1 - 0) + relu(1 + 0) = 2, and G's -mean(logit) near 0 (BCE would give 2 ln 2 and ln 2).
         Assert.InRange(s.LossD, 1.7, 2.3);
@@ -77,7 +77,7 @@ public sealed class TrainerStabilizerTests : TempFolderTest
     public void EmaSamplesDifferFromRawGAndSurviveACheckpoint()
     {
         using var data = MakeData();
-        var o = Tiny with { Stabilizers = new StabilizerOptions { EmaBeta = 0.9 } };
+        var o = Tiny with { EmaBeta = 0.9 };
         Tensor sample;
         using (var t = new GanTrainer(o, Run("ema")))
         {
@@ -96,7 +96,7 @@ public sealed class TrainerStabilizerTests : TempFolderTest
             using var loaded = GanTrainer.Load(t.LastCheckpoint!);
             using var again = loaded.Generate(z);
             Assert.True(Eq(sample, again), "the EMA generator was not restored from the checkpoint");
-            Assert.Equal(5, loaded.Stabilized!.Ema!.Updates);
+            Assert.Equal(5, loaded.Ema!.Updates);
         }
         sample.Dispose();
     }
@@ -108,7 +108,8 @@ public sealed class TrainerStabilizerTests : TempFolderTest
         var o = Tiny with
         {
             Epochs = 2,
-            Stabilizers = new StabilizerOptions { DiffAugmentPolicy = "color,translation", InstanceNoiseSigma0 = 0.1, EmaBeta = 0.9, SpectralNormD = true, LrDMultiplier = 2 },
+            Objective = new() { DiffAugmentPolicy = "color,translation", InstanceNoiseSigma0 = 0.1 },
+            EmaBeta = 0.9, Model = Tiny.Model with { SpectralNorm = true }, LrD = Tiny.LrD * 2, Dominance = new DominanceOptions(),
         };
         using (var full = new GanTrainer(o, Run("full"))) full.Train(data);
         using (var half = new GanTrainer(o with { Epochs = 1 }, Run("half"))) half.Train(data);
@@ -123,7 +124,7 @@ public sealed class TrainerStabilizerTests : TempFolderTest
     public void InstrumentationColumnsReachHistoryCsv()
     {
         using var data = MakeData();
-        using var t = new GanTrainer(Tiny with { Stabilizers = new StabilizerOptions { R1Gamma = 1 } }, Run("csv"));
+        using var t = new GanTrainer(Tiny with { Objective = new() { R1Gamma = 1 }, Dominance = new DominanceOptions() }, Run("csv"));
         t.Train(data);
         var header = File.ReadLines(t.Folder.History).First();
         foreach (var col in new[] { "d_acc_real", "d_acc_fake", "grad_norm_d", "grad_norm_g", "grad_norm_g_out", "dominated", "r1" })
@@ -138,13 +139,13 @@ public sealed class TrainerStabilizerTests : TempFolderTest
         {
             LrD = 2e-2,
             LrG = 1e-6,
-            Stabilizers = new StabilizerOptions { Dominance = new DominanceOptions { Window = 8 } },
+            Dominance = new DominanceOptions { Window = 8 },
         };
         using var t = new GanTrainer(o, Run("dom"));
         var text = new StringWriter();
         var printer = new TrainProgressPrinter(text, every: 1000);
         int started = 0;
-        t.Stabilized!.Detector.EpisodeStarted += (_, _) => started++;
+        t.Detector!.EpisodeStarted += (_, _) => started++;
         var steps = new List<TrainStep>();
         for (int i = 0; i < 30; i++)
         {
@@ -158,7 +159,7 @@ public sealed class TrainerStabilizerTests : TempFolderTest
         Assert.Contains("warning: D dominates", text.ToString());
 
         // The balanced default is not flagged over the same budget.
-        using var calm = new GanTrainer(Tiny with { Stabilizers = new StabilizerOptions { Dominance = new DominanceOptions { Window = 8 } } }, Run("calm"));
+        using var calm = new GanTrainer(Tiny with { Dominance = new DominanceOptions { Window = 8 } }, Run("calm"));
         Assert.All(Steps(calm, data, 30), s => Assert.Equal(0, s.Extra!["dominated"]));
     }
 
@@ -167,16 +168,16 @@ public sealed class TrainerStabilizerTests : TempFolderTest
     {
         using var data = MakeData();
         var setup = new TrainerAblationSetup { Ngf = 4, DWidthFactor = 2, Nz = 8, Iterations = 3, BatchSize = 4, EvalSamples = 0 };
-        var row = TrainerAblation.RunOne("hinge", StabilizerPresets.Get("hinge"), data, setup, Root);
+        var row = TrainerAblation.RunOne("hinge", Remedies.Get("hinge"), data, setup, Root);
         Assert.Equal(3, row.History.Count);
         Assert.True(File.Exists(Path.Combine(Root, "hinge", "history.csv")));
         Assert.True(double.IsNaN(row.Fid));
         Assert.True(row.Grid.Width > 0);
         // Running again replaces its own run folder, but a folder it did not write is refused.
-        TrainerAblation.RunOne("hinge", StabilizerPresets.Get("hinge"), data, setup, Root);
+        TrainerAblation.RunOne("hinge", Remedies.Get("hinge"), data, setup, Root);
         Directory.CreateDirectory(Path.Combine(Root, "ema"));
         File.WriteAllText(Path.Combine(Root, "ema", "keep.txt"), "mine");
-        Assert.Throws<IOException>(() => TrainerAblation.RunOne("ema", StabilizerPresets.Get("ema"), data, setup, Root));
+        Assert.Throws<IOException>(() => TrainerAblation.RunOne("ema", Remedies.Get("ema"), data, setup, Root));
         Assert.True(File.Exists(Path.Combine(Root, "ema", "keep.txt")));
     }
 
@@ -184,7 +185,7 @@ public sealed class TrainerStabilizerTests : TempFolderTest
     public void ResumeRefusesOtherStabilizers()
     {
         using var data = MakeData();
-        using (var t = new GanTrainer(Tiny with { MaxIterations = 1, Stabilizers = new StabilizerOptions() }, Run("r"))) t.Train(data);
-        Assert.Throws<ArgumentException>(() => GanTrainer.Resume(Run("r"), x => x with { Stabilizers = new StabilizerOptions { R1Gamma = 1 } }));
+        using (var t = new GanTrainer(Tiny with { MaxIterations = 1, Dominance = new DominanceOptions() }, Run("r"))) t.Train(data);
+        Assert.Throws<ArgumentException>(() => GanTrainer.Resume(Run("r"), x => x with { Objective = new() { R1Gamma = 1 } }));
     }
 }

@@ -83,7 +83,7 @@ public sealed class PinnedBehaviourTests : TempFolderTest
     public void EveryConditioningModeGivesThePinnedLosses(ConditioningMode mode, string expectedHash)
     {
         using var data = ConditionalTrainerTests.MakeLabelledData();
-        var o = ConditionalTrainerTests.TinyConditional(mode) with { MaxIterations = 3, AuxWeight = 0.5 };
+        var o = ConditionalTrainerTests.TinyConditional(mode) with { MaxIterations = 3, Objective = new() { AuxWeight = 0.5 } };
         using var t = new GanTrainer(o, Path.Combine(Root, mode.ToString()), ConditionalTrainerTests.Schema);
         t.Train(data);
         AssertPinned(expectedHash, Rows(t.History, ConditionalKeys));
@@ -115,7 +115,7 @@ public sealed class PinnedBehaviourTests : TempFolderTest
     public void AblationRowsArePinned(string preset, string expectedHash)
     {
         using var data = MakeData();
-        var row = TrainerAblation.RunOne(preset, StabilizerPresets.Get(preset), data, TinyAblation, Root);
+        var row = TrainerAblation.RunOne(preset, Remedies.Get(preset), data, TinyAblation, Root);
         var rows = Rows(row.History, AblationKeys) + string.Create(CultureInfo.InvariantCulture,
             $"{row.DominatedShare:R} {row.DominatedShareByAccuracy:R} {row.Episodes} {row.FinalDReal:R} {row.FinalDFake:R} {row.FinalGOutputGradNorm:R}");
         AssertPinned(expectedHash, rows);
@@ -126,12 +126,16 @@ public sealed class PinnedBehaviourTests : TempFolderTest
     {
         // The remedies no preset combines: two D steps, R1, label smoothing, instance noise, saturating G loss, TTUR.
         using var data = MakeData();
-        var options = new StabilizerOptions
+        Func<TrainOptions, TrainOptions> combined = o => o with
         {
-            Loss = GanLossKind.Saturating, LabelSmoothing = true, InstanceNoiseSigma0 = 0.2, InstanceNoiseAnnealIterations = 3,
-            DSteps = 2, R1Gamma = 1, LrDMultiplier = 0.5, LrGMultiplier = 2, DiffAugmentPolicy = "translation",
+            LrD = o.LrD * 0.5, LrG = o.LrG * 2,
+            Objective = new()
+            {
+                Loss = GanLossKind.Saturating, LabelSmoothing = true, InstanceNoiseSigma0 = 0.2, InstanceNoiseAnnealIterations = 3,
+                DSteps = 2, R1Gamma = 1, DiffAugmentPolicy = "translation",
+            },
         };
-        var row = TrainerAblation.RunOne("combined", options, data, TinyAblation, Root);
+        var row = TrainerAblation.RunOne("combined", combined, data, TinyAblation, Root);
         AssertPinned("D9B10A15915FD78D", Rows(row.History, AblationKeys));
     }
 }
