@@ -177,6 +177,13 @@ public sealed class RunFolderSafetyTests : TempFolderTest
         Assert.Contains("pinned", warnings[0]);
     }
 
+    [Fact]
+    public void CliMessagesDropWhatDotNetAppendsForProgrammers()
+    {
+        Assert.Equal("the folder x holds files", WaifuLab.Cli.CliErrors.Message(new ArgumentException("the folder x holds files", "outDir")));
+        Assert.Equal("count must be positive", WaifuLab.Cli.CliErrors.Message(new ArgumentOutOfRangeException("count", -3, "count must be positive")));
+    }
+
     static string[] Lines(StringWriter w) => w.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     static int DeadProcessId()
