@@ -40,27 +40,44 @@ public static class Display
     }
 
     /// <summary>
-    /// .NET Interactive's <c>Kernel.display</c> and the <c>DisplayedValue.Update</c> of what it returns, found by name
-    /// so the library does not depend on the kernel.
+    /// .NET Interactive's display, found by name so the library does not depend on the kernel. It goes through
+    /// <c>KernelInvocationContextExtensions.Display(context, value)</c> rather than <c>Kernel.display</c>: in
+    /// 1.0.712001 <c>Kernel.display</c> publishes one DisplayedValue and returns another with a new display id, so its
+    /// <c>Update</c> sends an update_display_data that no front-end can match (measured through Jupyter's client).
     /// </summary>
     private static class InteractiveKernel
     {
-        private static readonly Lazy<MethodInfo?> Method = new(() => AppDomain.CurrentDomain.GetAssemblies()
-            .Select(a => a.GetType("Microsoft.DotNet.Interactive.Kernel", throwOnError: false))
-            .FirstOrDefault(t => t is not null)
-            ?.GetMethod("display", BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string[])]));
+        private const BindingFlags PublicStatic = BindingFlags.Public | BindingFlags.Static;
+
+        private static Type? Find(string name) => AppDomain.CurrentDomain.GetAssemblies()
+            .Select(a => a.GetType(name, throwOnError: false))
+            .FirstOrDefault(t => t is not null);
+
+        private static readonly Lazy<(PropertyInfo? Current, MethodInfo? ContextDisplay, MethodInfo? KernelDisplay)> Methods = new(() =>
+        {
+            var context = Find("Microsoft.DotNet.Interactive.KernelInvocationContext");
+            var current = context?.GetProperty("Current", PublicStatic);
+            var contextDisplay = context is null ? null : Find("Microsoft.DotNet.Interactive.KernelInvocationContextExtensions")
+                ?.GetMethod("Display", PublicStatic, [context, typeof(object), typeof(string[])]);
+            var kernelDisplay = Find("Microsoft.DotNet.Interactive.Kernel")?.GetMethod("display", PublicStatic, [typeof(object), typeof(string[])]);
+            return (current, contextDisplay, kernelDisplay);
+        });
 
         public static DisplayHandle? TryDisplay(object? value)
         {
-            if (Method.Value is not { } display) return null;
+            var (current, contextDisplay, kernelDisplay) = Methods.Value;
+            if (kernelDisplay is null && contextDisplay is null) return null;
             Formatters.Register();
-            var shown = display.Invoke(null, [value, Array.Empty<string>()]);
+            var context = current?.GetValue(null);
+            var shown = context is not null && contextDisplay is not null
+                ? contextDisplay.Invoke(null, [context, value, Array.Empty<string>()])
+                : kernelDisplay?.Invoke(null, [value, Array.Empty<string>()]);
             var update = shown?.GetType().GetMethod("Update", BindingFlags.Public | BindingFlags.Instance, [typeof(object)]);
             // A kernel without Update: show the new state below the old one rather than lose it.
             return new DisplayHandle(v =>
             {
                 if (update is not null) update.Invoke(shown, [v]);
-                else display.Invoke(null, [v, Array.Empty<string>()]);
+                else kernelDisplay?.Invoke(null, [v, Array.Empty<string>()]);
             });
         }
     }
