@@ -44,7 +44,12 @@ public static class TensorImage
             rgb[j] = rgba[i]; rgb[j + 1] = rgba[i + 1]; rgb[j + 2] = rgba[i + 2];
         }
         using var scope = NewDisposeScope();
-        var t = tensor(rgb, [h, w, 3]).permute(2, 0, 1).to(float32).div(127.5).sub(1).contiguous();
+        // Scalars held in variables: TorchSharp passes a scalar's handle to libtorch without keeping the object alive, so
+        // an implicit temporary can be finalized by a GC on another thread mid-call ("Unknown scalar type"), which
+        // happened to this method under Parallel.For in the test suite while other tests collected.
+        using var half = 127.5.ToScalar();
+        using var one = 1.ToScalar();
+        var t = tensor(rgb, [h, w, 3]).permute(2, 0, 1).to(float32).div(half).sub(one).contiguous();
         return t.MoveToOuterDisposeScope();
     }
 
