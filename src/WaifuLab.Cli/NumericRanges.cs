@@ -64,6 +64,12 @@ public static class NumericRanges
         ["--grid-columns"] = () => new(1, 64),
         ["--steps"] = () => new(1, 1_000_000),
         ["--restarts"] = () => new(1, 1024),
+        ["--instance-noise"] = () => new(0, 10),
+        ["--instance-noise-iterations"] = () => new(1, Huge),
+        ["--r1"] = () => new(0, 1e6),
+        ["--r1-every"] = () => new(1, Huge),
+        ["--d-steps"] = () => new(1, 100),
+        ["--g-steps"] = () => new(1, 100),
     };
 
     /// <summary>The range of option <paramref name="name"/> of value type <paramref name="type"/>; null for seeds (any value).</summary>
