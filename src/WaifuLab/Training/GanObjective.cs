@@ -69,8 +69,9 @@ public sealed class GanObjective
         long it = Iteration;
         var c = batch.Conditions;
         bool r1Now = _o.R1Gamma > 0 && it % _o.R1Every == 0;
-        _gModule.train();
-        _dModule.train();
+        // Training mode for both (sampling puts G in eval mode and back; a caller may not have), checked before set.
+        if (!_gModule.training) _gModule.train();
+        if (!_dModule.training) _dModule.train();
 
         Tensor lossD = null!, gradD = null!, r1 = null!;
         Tensor? auxD = null;
