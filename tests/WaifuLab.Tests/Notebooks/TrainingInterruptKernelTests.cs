@@ -45,15 +45,16 @@ public sealed class TrainingInterruptKernelTests : IDisposable
         Ok(kernel, kernel.Execute(Setup(Repo.Root), TimeSpan.FromMinutes(5)));
         Ok(kernel, kernel.Execute(Trainer, TimeSpan.FromMinutes(2)));
 
-        var cell = kernel.Start("TrainingMonitor.Train(trainer, data, new TrainingMonitorOptions { RefreshEvery = 10, RedrawSeconds = 0 });");
-        Assert.True(kernel.WaitForOutput(cell, "iteration 12/4000", TimeSpan.FromMinutes(3)), $"training did not show iteration 12\n{kernel.Log}");
+        var cell = kernel.Start("TrainingMonitor.Train(trainer, data, new TrainingMonitorOptions { RefreshEvery = 10, RedrawSeconds = 0.2 });");
+        Assert.True(kernel.WaitForOutput(cell, "iteration 10/4000", TimeSpan.FromMinutes(3)), $"training did not show iteration 10 (a chart refresh)\n{kernel.Log}");
         var clock = Stopwatch.StartNew();
         kernel.Interrupt();
-        var (status, outputs) = kernel.Wait(cell, TimeSpan.FromMinutes(2));
+        var (status, outputs) = kernel.Wait(cell, TimeSpan.FromMinutes(3));
         var stoppedIn = clock.Elapsed;
 
         Assert.True(kernel.Alive, $"the kernel died on the interrupt\n{kernel.Log}");
-        Assert.Equal("error", status);
+        Assert.True(status == "error", $"the interrupted cell ended with '{status}' after {stoppedIn.TotalSeconds:F0} s; " +
+            $"last output: {(outputs.Count > 0 ? outputs[^1]!.ToJsonString()[..Math.Min(600, outputs[^1]!.ToJsonString().Length)] : "none")}\n{kernel.Log}");
         var error = outputs.Single(o => Kind(o) == "error")!;
         var message = error["evalue"]!.GetValue<string>() + string.Join("\n", error["traceback"]!.AsArray().Select(l => l!.GetValue<string>()));
         Assert.Contains("interrupted after iteration", message);
@@ -64,7 +65,7 @@ public sealed class TrainingInterruptKernelTests : IDisposable
         var shown = outputs.Where(o => Kind(o) == "display_data").ToList();
         var updates = outputs.Where(o => Kind(o) == "update_display_data").ToList();
         var id = Assert.Single(shown)!["transient"]!["display_id"]!.GetValue<string>();
-        Assert.True(updates.Count >= 12, $"expected a redraw per iteration, got {updates.Count}");
+        Assert.True(updates.Count >= 2, $"expected redraws, got {updates.Count}");
         Assert.All(updates, u => Assert.Equal(id, u!["transient"]!["display_id"]!.GetValue<string>()));
         var last = updates[^1]!["data"]!["text/html"]!.GetValue<string>();
         Assert.Contains("interrupted after iteration", last);
@@ -79,7 +80,7 @@ public sealed class TrainingInterruptKernelTests : IDisposable
         var parts = Stdout(outputs).Trim().Split('|');
         Assert.Equal("still here", parts[0]);
         long stopped = long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(stopped, 12, 3999);
+        Assert.InRange(stopped, 10, 3999);
         Assert.Equal(stopped, long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
 
         // The next cell resumes the run from its checkpoint and continues the iteration count.
