@@ -87,9 +87,10 @@ public static partial class CellDirectives
         "fsharp" or "f#" or "pwsh" or "powershell" or "javascript" or "js" or "html" or "sql" or "kql" or "mermaid"
         or "http" or "python" or "r" or "value" or "vbnet";
 
-    [GeneratedRegex("""^#r\s+"nuget:\s*(?<id>[^,"]+)(,\s*(?<version>[^"]*))?"\s*$""", RegexOptions.IgnoreCase)]
+    // A trailing "// comment" is allowed, as in the kernel.
+    [GeneratedRegex("""^#r\s+"nuget:\s*(?<id>[^,"]+)(,\s*(?<version>[^"]*))?"\s*(//.*)?$""", RegexOptions.IgnoreCase)]
     private static partial Regex NuGetReference();
 
-    [GeneratedRegex("""^#r\s+"(?<path>[^"]+)"\s*$""")]
+    [GeneratedRegex("""^#r\s+"(?<path>[^"]+)"\s*(//.*)?$""")]
     private static partial Regex PathReference();
 }

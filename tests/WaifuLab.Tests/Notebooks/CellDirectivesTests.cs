@@ -14,6 +14,13 @@ public class CellDirectivesTests
     }
 
     [Fact]
+    public void A_directive_may_end_with_a_comment_as_in_the_kernel()
+    {
+        var cell = NotebookCell.Code("#r \"nuget: ScottPlot, 5.1.59\"   // the loss chart\n#r \"../src/WaifuLab/bin/Release/net10.0/WaifuLab.dll\" // the library\nvar x = 1;");
+        Assert.Equal("\n\nvar x = 1;", CellDirectives.Process(cell));
+    }
+
+    [Fact]
     public void Every_package_the_library_references_is_carried()
     {
         // A notebook declares the library's packages with #r "nuget: ..." for VS Code; the runner must accept each one.
