@@ -18,6 +18,9 @@ namespace WaifuLab.Notebooks;
 /// </list>
 /// Setting the host's registration aside reaches into <see cref="PosixSignalRegistration"/>'s private table (.NET 8-10);
 /// where that fails, <see cref="Warning"/> says so and SIGINT keeps its old meaning.
+/// A process that was started with SIGINT ignored (a child of a background job of a non-interactive shell, as in a
+/// script or under nohup) can never catch it: .NET leaves an ignored signal ignored for the life of the process. Then
+/// <see cref="Warning"/> says so too, and only the Polyglot stop button (or <c>outer</c>) can stop the cell.
 /// </summary>
 public sealed class CellInterrupt : IDisposable
 {
@@ -32,6 +35,12 @@ public sealed class CellInterrupt : IDisposable
     {
         _source = CancellationTokenSource.CreateLinkedTokenSource(outer, KernelToken());
         if (OperatingSystem.IsWindows()) return; // Jupyter interrupts Windows kernels by an event, not a signal
+        if (OperatingSystem.IsLinux() && SigintIgnored(File.ReadAllText("/proc/self/status")))
+        {
+            Warning = "this kernel process was started with SIGINT ignored (its launcher ran it as a background job), so Jupyter's interrupt cannot reach it; "
+                + "start Jupyter from a terminal to have it, or stop the cell with VS Code's Polyglot stop button";
+            return;
+        }
         _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
             context.Cancel = true; // the process lives on; the cell ends at the next iteration
@@ -79,6 +88,15 @@ public sealed class CellInterrupt : IDisposable
                 for (int i = _setAside.Count - 1; i >= 0; i--) _sigintTokens.Insert(0, _setAside[i]);
         _sigint?.Dispose();
         _source.Dispose();
+    }
+
+    /// <summary>Whether a /proc/PID/status text shows SIGINT ignored: its SigIgn line is a hex mask with bit (signal - 1).</summary>
+    internal static bool SigintIgnored(string procStatus)
+    {
+        var line = procStatus.Split('\n').FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
+            && (mask & (1UL << (2 - 1))) != 0; // SIGINT = 2
     }
 
     /// <summary>The token of .NET Interactive's current <c>KernelInvocationContext</c>, or none outside that kernel.</summary>

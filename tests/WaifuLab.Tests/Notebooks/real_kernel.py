@@ -16,6 +16,7 @@ Used by RealKernel.cs; two modes:
 Outputs are nbformat output dicts. The kernel is '.net-csharp' as registered by `dotnet-interactive jupyter install`.
 """
 import json
+import signal
 import sys
 import time
 
@@ -152,6 +153,10 @@ def session(cwd):
 
 
 if __name__ == "__main__":
+    # As a Jupyter server started from a terminal does: SIGINT handled here, so the kernel starts with its default
+    # disposition even when this script inherited it ignored (a background job of a script); .NET never catches an
+    # ignored SIGINT, and Jupyter's interrupt would not reach the kernel.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if sys.argv[1] == "run":
         sys.exit(run(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])))
     if sys.argv[1] == "session":
