@@ -18,6 +18,8 @@ public static class DcganInit
     public static void Apply(nn.Module module, Generator? generator = null)
     {
         using var _ = no_grad();
+        // modules() lists the descendants only: a root that draws its own weights (the style G's constant) goes first.
+        if (module is Style.ISeededInit root) root.Initialize(generator);
         foreach (var m in module.modules())
         {
             switch (m)
@@ -27,6 +29,9 @@ public static class DcganInit
                     break;
                 case ConvTranspose2d convt:
                     Normal(convt.weight!, 0, generator);
+                    break;
+                case Style.ISeededInit layer: // equalized-lr layers draw N(0,1) weights their own way
+                    layer.Initialize(generator);
                     break;
                 case BatchNorm2d bn:
                     Normal(bn.weight!, 1, generator);

@@ -14,6 +14,9 @@ public sealed record GanModelOptions(int ImageSize = 64, int Nz = 100, int Ngf =
     /// <summary>Spectral normalisation of every conv and linear layer of D (Miyato et al. 2018), applied by <see cref="ModelFactory"/>.</summary>
     public bool SpectralNorm { get; init; }
 
+    /// <summary>The style generator's mapping network and w (architecture "style" only).</summary>
+    public Style.StyleModelOptions Style { get; init; } = new();
+
     public static IReadOnlyList<int> SupportedSizes { get; } = [32, 64, 128, 256];
 
     /// <summary>Number of 4/2/1 up/down-sampling stages between 4x4 and the image size (4 at 64 px).</summary>
@@ -33,6 +36,12 @@ public sealed record GanModelOptions(int ImageSize = 64, int Nz = 100, int Ngf =
         if (!ModelFactory.Architectures.Contains(Architecture ?? ""))
             throw new ArgumentException($"unknown architecture '{Architecture}': use one of {string.Join(", ", ModelFactory.Architectures)}", nameof(Architecture));
         if (ExtraBlocks is < 0 or > 8) throw new ArgumentException($"extra blocks per stage must be between 0 and 8, got {ExtraBlocks}", nameof(ExtraBlocks));
+        if (Architecture == ModelFactory.Style)
+        {
+            (Style ?? throw new ArgumentException("the style options must not be null", nameof(Style))).Validate();
+            if (ExtraBlocks != 0) throw new ArgumentException("the style architecture has no extra blocks: use ExtraBlocks 0", nameof(ExtraBlocks));
+            if (SpectralNorm) throw new ArgumentException("the style architecture's D uses equalized learning rate and R1, not spectral norm: leave SpectralNorm off", nameof(SpectralNorm));
+        }
         return this;
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using WaifuLab.Conditional;
 using WaifuLab.Data;
+using WaifuLab.Models.Style;
 using WaifuLab.Stabilizers;
 using WaifuLab.Training;
 using static TorchSharp.torch;
@@ -17,9 +18,11 @@ namespace WaifuLab.Models;
 public static class ModelFactory
 {
     public const string Dcgan = "dcgan";
+    /// <summary>The smallest faithful StyleGAN2 (<see cref="StyleGenerator"/>, <see cref="StyleDiscriminator"/>).</summary>
+    public const string Style = "style";
 
     /// <summary>The architectures <see cref="Create"/> knows.</summary>
-    public static IReadOnlyList<string> Architectures { get; } = [Dcgan];
+    public static IReadOnlyList<string> Architectures { get; } = [Dcgan, Style];
 
     /// <summary>
     /// G and D for a run, initialised from <paramref name="init"/> (G first, then D), on <paramref name="device"/>. A
@@ -32,6 +35,7 @@ public static class ModelFactory
         {
             Dcgan when options.Conditioning is null => new DcganDiscriminator(options.Model),
             Dcgan => ConditionalDiscriminator.Create(ConditionalOptions(options, labels)),
+            Style when options.Conditioning is null => new StyleDiscriminator(options.Model),
             var other => throw UnknownArchitecture(other),
         };
         DcganInit.Apply(g, init);
@@ -51,6 +55,8 @@ public static class ModelFactory
     {
         Dcgan when options.Conditioning is null => new DcganGenerator(options.Model),
         Dcgan => new ConditionalGenerator(ConditionalOptions(options, labels)),
+        Style when options.Conditioning is null => new StyleGenerator(options.Model),
+        Style => throw new ArgumentException("the style architecture is unconditional: train it without --conditional"),
         var other => throw UnknownArchitecture(other),
     };
 

@@ -1,6 +1,7 @@
 using TorchSharp;
 using WaifuLab.Conditional;
 using WaifuLab.Models;
+using WaifuLab.Models.Style;
 using WaifuLab.Stabilizers;
 using static TorchSharp.torch;
 
@@ -27,6 +28,7 @@ public sealed class GanObjective
     readonly ObjectiveOptions _o;
     readonly nn.Module _gModule, _dModule;
     readonly IGanGenerator _g;
+    readonly StyleGenerator? _style;
     readonly IGanDiscriminator _d;
     readonly Generator _rng;
     readonly ConditionLayout? _layout;
@@ -50,6 +52,10 @@ public sealed class GanObjective
         _g = g as IGanGenerator ?? throw new ArgumentException($"{g.GetType().Name} is not an IGanGenerator", nameof(g));
         _d = d as IGanDiscriminator ?? throw new ArgumentException($"{d.GetType().Name} is not an IGanDiscriminator", nameof(d));
         _rng = rng ?? throw new ArgumentNullException(nameof(rng));
+        _style = g as StyleGenerator;
+        if (_o.StyleMixingProbability > 0 && _style is null)
+            throw new ArgumentException($"style mixing needs a style generator (architecture '{ModelFactory.Style}'), not {g.GetType().Name}: set StyleMixingProbability to 0", nameof(options));
+        if (_style is not null) _style.NoiseSource = rng; // G's per-layer noise from the run's stream, so a resume repeats
         _layout = layout;
         _drawFakeConditions = drawFakeConditions;
         _instrument = instrument;
@@ -86,7 +92,7 @@ public sealed class GanObjective
             if (r1Now) realIn = realIn.detach().requires_grad_(true);
             real = _d.Judge(realIn, c);
             var (z, fc) = k == 0 ? (z0, c0) : Draw(batch);
-            var f = _g.Generate(z, fc);
+            var f = Fake(z, fc);
             if (k == 0) fake = f;
             fakeD = _d.Judge(DInput(f.detach(), it), fc);
             (lossD, auxD) = DiscriminatorLoss(real, fakeD, c);
@@ -109,7 +115,7 @@ public sealed class GanObjective
         {
             optimizerG.zero_grad();
             var (z, fc) = k == 0 ? (z0, c0) : Draw(batch);
-            var f = k == 0 ? fake : _g.Generate(z, fc);
+            var f = k == 0 ? fake : Fake(z, fc);
             // G's gradient at its output images: the signal that vanishes when D wins with the saturating loss.
             if (_instrument) f.retain_grad();
             fakeG = _d.Judge(DInput(f, it), fc);
@@ -167,6 +173,24 @@ public sealed class GanObjective
     /// </summary>
     public static DominanceOptions DetectorOptions(ObjectiveOptions objective, DominanceOptions dominance) =>
         objective.Loss == GanLossKind.Hinge || objective.LabelSmoothing ? dominance with { Signal = DominanceSignal.Accuracy } : dominance;
+
+    // G's images; a style G mixes two latents' ws at a random layer with the style-mixing probability (as
+    // stylegan2-ada's StyleGAN2Loss.run_G: the second latent does not move the tracked w average).
+    Tensor Fake(Tensor z, Tensor? c)
+    {
+        if (_style is null || _o.StyleMixingProbability == 0) return _g.Generate(z, c);
+        var ws = _style.Map(z);
+        int layers = _style.NumWs;
+        using var draw = rand([2], generator: _rng);
+        var u = draw.data<float>().ToArray();
+        int cutoff = u[0] < _o.StyleMixingProbability ? 1 + (int)Math.Min(layers - 2, Math.Floor(u[1] * (layers - 1))) : layers;
+        if (cutoff < layers)
+        {
+            var other = _style.Map(randn(z.shape, generator: _rng).to(z.device), trackAverage: false);
+            ws = cat([ws.narrow(1, 0, cutoff), other.narrow(1, cutoff, layers - cutoff)], 1);
+        }
+        return _style.Synthesize(ws);
+    }
 
     // What D sees: the augmented image, then instance noise on top, both differentiable, identical for real and fake.
     Tensor DInput(Tensor x, long iteration)

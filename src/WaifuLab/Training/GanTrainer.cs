@@ -6,6 +6,7 @@ using WaifuLab.Conditional;
 using WaifuLab.Data;
 using WaifuLab.Imaging;
 using WaifuLab.Models;
+using WaifuLab.Models.Style;
 using WaifuLab.Stabilizers;
 using static TorchSharp.torch;
 
@@ -110,6 +111,10 @@ public sealed class GanTrainer : IDisposable
     /// weights when <see cref="TrainOptions.EmaBeta"/> is set, else G itself; null for an unconditional run.
     /// </summary>
     public ConditionalGenerator? ConditionalSamplingGenerator => _conditions is null ? null : (ConditionalGenerator)Sampler;
+    /// <summary>G of a style run (architecture "style"); null for other architectures.</summary>
+    public StyleGenerator? StyleGenerator => _g as StyleGenerator;
+    /// <summary>The style G that sampling uses: G's EMA when enabled, else G; null for other architectures.</summary>
+    public StyleGenerator? StyleSamplingGenerator => Sampler as StyleGenerator;
     /// <summary>D(x, c) of a conditional run; null for an unconditional one.</summary>
     public ConditionalDiscriminator? ConditionalDiscriminator => _d as ConditionalDiscriminator;
     public bool IsConditional => _conditions is not null;
@@ -363,14 +368,14 @@ public sealed class GanTrainer : IDisposable
     {
         if (_conditions is not null)
             throw new ArgumentException("this run is conditional: give conditions too (Generate(z, c)), or use Sample with an attribute request", nameof(z));
-        var g = SamplingGenerator;
+        var g = Sampler;
         bool wasTraining = g.training;
         g.eval();
         try
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
-            return g.forward(z.to(_device)).cpu().MoveToOuterDisposeScope();
+            return ((IGanGenerator)g).Generate(z.to(_device), null).cpu().MoveToOuterDisposeScope();
         }
         finally
         {

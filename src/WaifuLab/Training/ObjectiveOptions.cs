@@ -44,6 +44,13 @@ public sealed record ObjectiveOptions
     /// <summary>Weight of MSGAN's mode-seeking term in G's loss (<see cref="WaifuLab.Conditional.ModeSeekingLoss"/>), against G ignoring z; 0 = off.</summary>
     public double ModeSeekingWeight { get; init; }
 
+    /// <summary>
+    /// Style-mixing regularisation (StyleGAN, Karras et al. 2019): with this probability a fake batch takes its ws from
+    /// two latents, switching at a random layer, so neighbouring layers' styles cannot rely on each other. Style
+    /// generators only; 0 = off (0.9 in StyleGAN2).
+    /// </summary>
+    public double StyleMixingProbability { get; init; }
+
     /// <summary>D updates per iteration (WGAN's n_critic, Arjovsky et al. 2017).</summary>
     public int DSteps { get; init; } = 1;
 
@@ -70,6 +77,7 @@ public sealed record ObjectiveOptions
         if (R1Every < 1) throw new ArgumentException($"the R1 interval must be >= 1 iteration, got {R1Every}", nameof(R1Every));
         if (!(AuxWeight is >= 0 and <= float.MaxValue)) throw new ArgumentException($"attribute loss weight must be a number from 0 to float32's maximum, got {AuxWeight}", nameof(AuxWeight));
         if (!(ModeSeekingWeight is >= 0 and <= float.MaxValue)) throw new ArgumentException($"mode-seeking weight must be a number from 0 to float32's maximum, got {ModeSeekingWeight}", nameof(ModeSeekingWeight));
+        if (!(StyleMixingProbability is >= 0 and <= 1)) throw new ArgumentException($"style-mixing probability must be in [0, 1], got {StyleMixingProbability}", nameof(StyleMixingProbability));
         if (DSteps < 1) throw new ArgumentException($"D steps per iteration must be >= 1, got {DSteps}", nameof(DSteps));
         if (GSteps < 1) throw new ArgumentException($"G steps per iteration must be >= 1, got {GSteps}", nameof(GSteps));
         return this;

@@ -1,5 +1,6 @@
 using WaifuLab.Conditional;
 using WaifuLab.Models;
+using WaifuLab.Models.Style;
 
 namespace WaifuLab.Training;
 
@@ -28,7 +29,22 @@ public static class Presets
         ("cgan-quick", "the quick run as a conditional GAN (projection D with an attribute head, conditional BatchNorm in G, mode-seeking term 0.2, samples from an EMA of G; --conditioning projection or acgan for the others): 64 px, nf 32, batch 32, 3 epochs on the labelled data.",
             new TrainOptions { Model = new GanModelOptions(64, 100, 32, 32), Epochs = 3, BatchSize = 32,
                                Conditioning = ConditioningMode.ProjectionClassifier, ConditionalBatchNorm = true, EmaBeta = 0.999, Objective = new() { ModeSeekingWeight = 0.2 } }),
+        ("style-smoke", "the style architecture (StyleGAN2: mapping, modulated convs, noise, skip toRGB, residual D) at 32 px, nf 8, w 32, batch 8, 20 iterations: its pipeline end to end (CI).",
+            Style(new GanModelOptions(32, 32, 8, 8), new StyleModelOptions { MappingLayers = 2, WDim = 32 }) with { Epochs = 1, MaxIterations = 20, BatchSize = 8, SampleGridCount = 16 }),
+        ("style-quick", "the style architecture at 64 px, nf 16, w 128, 4 mapping layers, batch 32, 1,500 iterations (style mixing 0.9, lazy R1, EMA of G): CPU-sized (about 20 minutes on 2 cores).",
+            Style(new GanModelOptions(64, 128, 16, 16), new StyleModelOptions()) with { Epochs = 3, MaxIterations = 1500, BatchSize = 32 }),
+        ("style-full", "the style architecture at 64 px, nf 64, w 512, 8 mapping layers, batch 64, 50 epochs: closer to StyleGAN2's widths (GPU).",
+            Style(new GanModelOptions(64, 512, 64, 64), new StyleModelOptions { MappingLayers = 8, WDim = 512 }) with { Epochs = 50, BatchSize = 64 }),
     ];
+
+    // StyleGAN2's recipe: Adam 0.002 with betas (0, 0.99), non-saturating loss, lazy R1 every 16 iterations (gamma as
+    // stylegan2-ada's auto config gives at 64 px, batch 32), style mixing 0.9, an EMA of G for sampling.
+    static TrainOptions Style(GanModelOptions model, StyleModelOptions style) => new()
+    {
+        Model = model with { Architecture = ModelFactory.Style, Style = style },
+        LrG = 0.002, LrD = 0.002, Beta1 = 0, Beta2 = 0.99, EmaBeta = 0.995,
+        Objective = new() { R1Gamma = 0.05, R1Every = 16, StyleMixingProbability = 0.9 },
+    };
 
     public static IReadOnlyList<string> Names { get; } = All.Select(p => p.Name).ToArray();
 

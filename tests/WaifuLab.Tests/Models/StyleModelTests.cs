@@ -1,0 +1,161 @@
+using WaifuLab.Backend;
+using WaifuLab.Models;
+using WaifuLab.Models.Style;
+using WaifuLab.Training;
+using static TorchSharp.torch;
+using static WaifuLab.Tests.Training.TrainingFixtures;
+
+namespace WaifuLab.Tests.Models;
+
+public sealed class StyleModelTests : TempFolderTest
+{
+    static GanModelOptions TinyStyle => new GanModelOptions(32, 16, 4, 4)
+        { Architecture = ModelFactory.Style, Style = new StyleModelOptions { MappingLayers = 2, WDim = 16 } };
+
+    static TrainOptions TinyRun => Tiny with
+    {
+        Model = TinyStyle, LrG = 0.002, LrD = 0.002, Beta1 = 0, Beta2 = 0.99, EmaBeta = 0.9,
+        Objective = new() { R1Gamma = 0.1, R1Every = 2, StyleMixingProbability = 0.9 },
+    };
+
+    static StyleGenerator NewG(ulong seed = 1)
+    {
+        var g = new StyleGenerator(TinyStyle);
+        using var gen = new Generator(seed, CPU);
+        DcganInit.Apply(g, gen);
+        return g;
+    }
+
+    [Fact]
+    public void ShapesAndLayerCount()
+    {
+        using var g = NewG();
+        using var d = new StyleDiscriminator(TinyStyle);
+        Assert.Equal(8, g.NumWs); // 32 px: 4 px (conv, rgb) + 3 resolutions x 2 convs, toRGB sharing the next conv's w
+        Assert.Equal(new[] { 4, 4, 8, 8, 16, 16, 32, 32 }, g.LayerResolutions);
+        using var z = randn(3, 16);
+        using var ws = g.Map(z);
+        Assert.Equal(new long[] { 3, 8, 16 }, ws.shape);
+        using var x = g.Synthesize(ws);
+        Assert.Equal(new long[] { 3, 3, 32, 32 }, x.shape);
+        using var logits = d.Judge(x, null).Logit;
+        Assert.Equal(new long[] { 3 }, logits.shape);
+        Assert.Throws<ArgumentException>(() => g.Generate(z, ones(3, 2)));
+        Assert.Throws<ArgumentException>(() => g.Map(randn(3, 5)));
+    }
+
+    [Fact]
+    public void DemodulationGivesUnitNormOutputWeights()
+    {
+        using var scope = NewDisposeScope();
+        var weight = randn(5, 4, 3, 3) * 7;
+        var styles = rand(2, 4) * 3 + 0.1;
+        var w = ModulatedConv.Weights(weight, styles, demodulate: true);
+        var norms = w.square().sum([2, 3, 4]).sqrt();
+        Assert.True(norms.sub(1).abs().max().item<float>() < 1e-4, "each output channel's modulated weights should have unit L2 norm");
+        // Without demodulation the style scales the input channels: a style of 2 doubles the weights.
+        var plain = ModulatedConv.Weights(weight, full(1, 4, 2.0f), demodulate: false);
+        Assert.True(plain[0].allclose(weight * 2));
+        // The grouped conv equals a separate conv per image.
+        var x = randn(2, 4, 6, 6);
+        var y = ModulatedConv.Apply(x, weight, styles, demodulate: true);
+        var y1 = nn.functional.conv2d(x.narrow(0, 1, 1), w[1], padding: [1, 1]);
+        Assert.True(y.narrow(0, 1, 1).allclose(y1, rtol: 1e-4, atol: 1e-4));
+    }
+
+    [Fact]
+    public void MixingTakesTheNamedLayersFromTheSource()
+    {
+        using var scope = NewDisposeScope();
+        var a = zeros(2, 8, 4);
+        var b = ones(2, 8, 4);
+        var mixed = StyleGenerator.Mix(a, b, 0, 3);
+        Assert.True(mixed.narrow(1, 0, 4).eq(0).all().item<bool>());
+        Assert.True(mixed.narrow(1, 4, 4).eq(1).all().item<bool>());
+        Assert.Throws<ArgumentOutOfRangeException>(() => StyleGenerator.Mix(a, b, 2, 8));
+        // Synthesis reads layer k's style from ws[:, k]: changing only the fine layers leaves the 4 px layers' output alone,
+        // and a mix whose source is the whole range reproduces the source's image.
+        using var g = NewG();
+        g.eval();
+        using var _ = no_grad();
+        var wa = g.Map(randn(1, 16));
+        var wb = g.Map(randn(1, 16));
+        Assert.True(g.Synthesize(StyleGenerator.Mix(wa, wb, 0, 7)).allclose(g.Synthesize(wa)));
+        var coarseA = g.Synthesize(StyleGenerator.Mix(wa, wb, 0, 3));
+        Assert.False(coarseA.allclose(g.Synthesize(wa)));
+        Assert.False(coarseA.allclose(g.Synthesize(wb)));
+    }
+
+    [Fact]
+    public void TruncationPullsTowardsTheAverageW()
+    {
+        using var scope = NewDisposeScope();
+        using var g = NewG();
+        g.train();
+        using (no_grad()) for (int i = 0; i < 5; i++) g.Map(randn(8, 16)); // training mode tracks the average
+        var avg = g.WAvg.clone();
+        Assert.True(avg.abs().sum().item<float>() > 0, "training-mode mapping should move the tracked w average");
+        g.eval();
+        using var _ = no_grad();
+        var z = randn(4, 16);
+        var ws0 = g.Map(z, psi: 0);
+        Assert.True(ws0.allclose(avg.expand(4, 8, 16)), "psi 0 gives w_avg at every layer");
+        Assert.True(Eq(g.WAvg, avg), "eval mode leaves the average alone");
+        var full = g.Map(z);
+        var half = g.Map(z, psi: 0.5);
+        Assert.True(half.allclose((full + avg) / 2, atol: 1e-6));
+        var cut = g.Map(z, psi: 0, cutoff: 3);
+        Assert.True(cut.narrow(1, 0, 3).allclose(avg.expand(4, 3, 16)));
+        Assert.True(cut.narrow(1, 3, 5).allclose(full.narrow(1, 3, 5)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => g.Map(z, psi: 1.5));
+    }
+
+    [Fact]
+    public void EvalModeSamplesAreAFunctionOfTheirW()
+    {
+        using var scope = NewDisposeScope();
+        using var g = NewG();
+        using var _ = no_grad();
+        var ws = g.Map(randn(2, 16));
+        g.eval();
+        Assert.True(Eq(g.Synthesize(ws), g.Synthesize(ws)), "eval mode uses the fixed noise buffers");
+    }
+
+    [Fact]
+    public void ATrainingStepMovesGAndDAndRunsStyleMixingAndLazyR1()
+    {
+        using var data = MakeData();
+        using var t = new GanTrainer(TinyRun, Path.Combine(Root, "step"));
+        var g = t.StyleGenerator!;
+        var gBefore = Snapshot(g);
+        var step = t.TrainOn(data.Images.narrow(0, 0, 4));
+        Assert.True(step.IsFinite);
+        Assert.True(step.Extra!.ContainsKey("r1"), "lazy R1 runs at iteration 0");
+        Assert.False(Same(gBefore, g), "G's weights moved");
+        var second = t.TrainOn(data.Images.narrow(0, 4, 4));
+        Assert.True(second.Extra is null || !second.Extra.ContainsKey("r1"), "R1 every 2 iterations skips iteration 1");
+        using var x = t.Sample(4, seed: 3);
+        Assert.Equal(new long[] { 4, 3, 32, 32 }, x.shape);
+        Assert.True(x.isfinite().all().item<bool>());
+        Assert.Throws<ArgumentException>(() => new GanTrainer(TinyRun with { Model = new GanModelOptions(32, 8, 4, 4) }, Path.Combine(Root, "bad")));
+    }
+
+    [Fact]
+    public void ResumeContinuesTheRunExactly()
+    {
+        using var data = MakeData();
+        var options = TinyRun with { Epochs = 2 };
+        using (var whole = new GanTrainer(options, Path.Combine(Root, "whole"))) whole.Train(data);
+        using (var first = new GanTrainer(options with { MaxIterations = 3 }, Path.Combine(Root, "split"))) first.Train(data);
+        using var resumed = GanTrainer.Resume(Path.Combine(Root, "split"), o => o with { MaxIterations = null });
+        resumed.Train(data);
+        using var reference = GanTrainer.Load(Path.Combine(Root, "whole", "checkpoints", "last.ckpt"));
+        Assert.Equal(8, resumed.Iteration);
+        Assert.Equal(reference.History.Select(s => s.LossD), resumed.History.Select(s => s.LossD));
+        Assert.True(Same(Snapshot(reference.StyleGenerator!), resumed.StyleGenerator!), "G's weights equal after resume");
+        Assert.True(Eq(reference.StyleGenerator!.WAvg, resumed.StyleGenerator!.WAvg), "the tracked w average is checkpointed");
+        using var a = reference.Sample(4, seed: 9);
+        using var b = resumed.Sample(4, seed: 9);
+        Assert.True(Eq(a, b), "the EMA's samples are equal");
+    }
+}
