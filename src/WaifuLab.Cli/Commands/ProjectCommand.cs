@@ -31,9 +31,11 @@ public static class ProjectCommand
         var edits = new Option<string[]>("--edit") { Description = "Extra edits of the projected face for edits.png, e.g. --edit hair=white --edit mouth=0.9 (repeatable)." };
         var cache = new Option<string?>("--classifier-cache") { Description = "Folder of cached classifiers (default: data/.classifiers at the repository root)." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
-        var command = new Command("project", "Project a face image into a conditional generator (recover z and c), then edit its attributes.")
+        var space = new Option<string>("--space") { Description = "Style checkpoints: project into w (one w for all layers) or w+ (one w per layer).", DefaultValueFactory = _ => "w+" };
+        space.AcceptOnlyFromAmong("w", "w+");
+        var command = new Command("project", "Project a face image into a conditional generator (recover z and c), then edit its attributes; or into a style generator's W or W+.")
         {
-            checkpoint, image, output, steps, restarts, seed, noFeatures, edits, cache, threads,
+            checkpoint, image, output, steps, restarts, seed, noFeatures, edits, cache, threads, space,
         };
         command.SetAction(parse =>
         {
@@ -41,6 +43,12 @@ public static class ProjectCommand
             if (parse.GetValue(threads) is int t) TorchBackend.SetThreads(t);
             var options = new ProjectionOptions { Steps = parse.GetValue(steps), Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed) };
             options.Validate();
+            if (GanTrainer.ReadHeader(parse.GetValue(checkpoint)!).Options.Model.Architecture == WaifuLab.Models.ModelFactory.Style)
+            {
+                if ((parse.GetValue(edits) ?? []).Length > 0) throw new ArgumentException("--edit needs a conditional checkpoint; a style run has no attributes to edit");
+                return RunStyle(parse.GetValue(checkpoint)!, parse.GetValue(image)!, parse.GetValue(output)!, options with { Lr = 0.1 },
+                    parse.GetValue(space) == "w+", !parse.GetValue(noFeatures), parse.GetValue(cache));
+            }
             return Run(parse.GetValue(checkpoint)!, parse.GetValue(image)!, parse.GetValue(output)!, options,
                 !parse.GetValue(noFeatures), parse.GetValue(edits) ?? [], parse.GetValue(cache));
         });
@@ -87,6 +95,33 @@ public static class ProjectCommand
         }
     }
 
+    // A style checkpoint: W or W+ projection (StyleGAN2's projector lr 0.1), target, reconstruction and the curve.
+    static int RunStyle(string ckpt, string imagePath, string outDir, ProjectionOptions options, bool wPlus, bool useFeatures, string? cacheDir)
+    {
+        int size = GanTrainer.ReadHeader(ckpt).Options.Model.ImageSize;
+        using var target = ProjectionTarget.Load(imagePath, size);
+        using var trainer = GanTrainer.Load(ckpt);
+        var g = trainer.StyleSamplingGenerator!;
+        using var classifier = useFeatures ? Classifier(size, null, cacheDir) : null;
+        string name = wPlus ? "W+" : "W";
+        Console.WriteLine($"projecting {imagePath} ({size} px) into {name} of {ckpt}: {options.Steps} steps x {options.Restarts} restarts" +
+                          (classifier is null ? ", pixel loss only" : $", pixel + {options.FeatureWeight} x feature loss"));
+        using var result = Projector.Project(g, target, wPlus, options, classifier);
+        Directory.CreateDirectory(outDir);
+        using var batch = target.reshape(1, 3, size, size);
+        ImageGrid.Save(batch, Path.Combine(outDir, "target.png"), 1, padding: 0);
+        ImageGrid.Save(result.Reconstruction, Path.Combine(outDir, "reconstruction.png"), 1, padding: 0);
+        var csv = new StringBuilder("restart,step,loss,pixel_mse\n");
+        foreach (var s in result.Curve)
+            csv.Append(CultureInfo.InvariantCulture, $"{s.Restart},{s.Step},{s.Loss:R},{s.PixelMse:R}\n");
+        WaifuLab.Training.AtomicFile.WriteAllText(Path.Combine(outDir, "curve.csv"), csv.ToString());
+        Console.WriteLine($"{outDir}: target.png, reconstruction.png, curve.csv");
+        Console.WriteLine($"{name}: PSNR {result.Psnr:0.00} dB, pixel MSE {result.PixelMse:0.00000}" +
+                          (double.IsNaN(result.FeatureDistance) ? "" : $", feature distance {result.FeatureDistance:0.0000}") +
+                          $", restart {result.BestRestart} kept, {result.Elapsed.TotalSeconds:0.0} s");
+        return CliErrors.Ok;
+    }
+
     static void Write(ConditionalGenerator g, LabelSchema schema, Tensor target, ProjectionResult result, List<AttributeRequest> requests, string outDir)
     {
         Directory.CreateDirectory(outDir);
@@ -120,7 +155,7 @@ public static class ProjectCommand
     }
 
     /// <summary>The feature network: the cached classifier of the built-in faces at the generator's size, trained once when missing.</summary>
-    static AttributeClassifier Classifier(int size, LabelSchema generatorSchema, string? cacheDir)
+    static AttributeClassifier Classifier(int size, LabelSchema? generatorSchema, string? cacheDir)
     {
         cacheDir ??= EvalSetup.DefaultCacheDir();
         using var builtIn = Datasets.BuiltIn(size, log: Console.Out);
@@ -129,7 +164,7 @@ public static class ProjectCommand
         if (!File.Exists(path))
             Console.WriteLine($"classifier: none cached for {size} px; training one on the built-in faces now (once; minutes on a CPU; --no-features skips it)");
         var cached = EvalSetup.Classifier(builtIn, null, cacheDir, options, Console.Out);
-        if (!SameAttributes(cached.Classifier.Schema, generatorSchema))
+        if (generatorSchema is not null && !SameAttributes(cached.Classifier.Schema, generatorSchema))
             Console.WriteLine("classifier: it reads the built-in faces' attributes, not this generator's; used for the feature loss only, c starts from the data's mean");
         return cached.Classifier;
     }

@@ -1,4 +1,5 @@
 using WaifuLab.Models;
+using WaifuLab.Models.Style;
 using System.Diagnostics;
 using TorchSharp;
 using WaifuLab.Backend;
@@ -59,32 +60,12 @@ public static class Projector
             var parameters = options.OptimizeCondition ? new[] { z, logits } : new[] { z };
             using var adam = optim.Adam(parameters, lr: options.Lr, beta1: 0.9, beta2: 0.999);
 
-            var curve = new List<ProjectionStep>(options.Steps * restarts);
-            for (int step = 0; step < options.Steps; step++)
+            var curve = Search(options, restarts, adam, noise =>
             {
-                ct.ThrowIfCancellationRequested();
-                using var stepScope = NewDisposeScope();
-                double t = (double)step / options.Steps;
-                double noise = options.NoiseStart * Math.Pow(Math.Max(0, 1 - t / options.NoiseRampLength), 2);
-                double ramp = Math.Min(1, (1 - t) / options.LrRampDown);
-                ramp = (0.5 - 0.5 * Math.Cos(Math.PI * ramp)) * Math.Min(1, (step + 1) / (options.LrRampUp * options.Steps));
-                foreach (var group in adam.ParamGroups) group.LearningRate = options.Lr * ramp;
-
                 var zIn = noise > 0 ? z + randn([restarts, nz], generator: random).to(device) * noise : z;
                 var (loss, pixel, _) = Losses(g, zIn, z, logits, layout, targets, useFeatures ? targetFeatures : null, features, options);
-                adam.zero_grad();
-                loss.sum().backward();
-                adam.step();
-
-                var losses = loss.detach().cpu().data<float>().ToArray();
-                var pixels = pixel.detach().cpu().data<float>().ToArray();
-                for (int r = 0; r < restarts; r++)
-                {
-                    var s = new ProjectionStep(r, step, losses[r], pixels[r]);
-                    curve.Add(s);
-                    progress?.Report(s);
-                }
-            }
+                return (loss, pixel);
+            }, progress, ct);
 
             using var noGrad = no_grad();
             var (finalLoss, finalPixel, finalFeature) = Losses(g, z, z, logits, layout, targets, targetFeatures, features, options);
@@ -114,6 +95,135 @@ public static class Projector
             for (int i = 0; i < weights.Count; i++) weights[i].requires_grad_(frozen[i]);
             if (wasTraining) g.train();
         }
+    }
+
+    /// <summary>
+    /// Projects <paramref name="target"/> into a style generator's W (one w for every layer) or, with
+    /// <paramref name="wPlus"/>, W+ (one w per layer), as StyleGAN2's projector: every restart starts at the tracked
+    /// average w (plus a little noise of the ws' spread, so restarts differ), and the schedule's noise is in units of
+    /// that spread. Same losses and schedule as <see cref="Project(ConditionalGenerator, Tensor, ProjectionOptions?, AttributeClassifier?, IProgress{ProjectionStep}?, CancellationToken)"/>
+    /// (the latent term is not used: W has no Gaussian shell). G runs in eval mode (fixed noise) with its weights frozen;
+    /// its mode and weights are restored.
+    /// </summary>
+    public static StyleProjectionResult Project(StyleGenerator g, Tensor target, bool wPlus, ProjectionOptions? options = null,
+        AttributeClassifier? features = null, IProgress<ProjectionStep>? progress = null, CancellationToken ct = default)
+    {
+        TorchBackend.EnsureLoaded();
+        options = (options ?? new ProjectionOptions()).Validate();
+        int size = g.Options.ImageSize, layers = g.NumWs, restarts = options.Restarts;
+        using var prepared = ProjectionTarget.Prepare(target, size);
+        if (features is not null && features.ImageSize != size)
+            throw new ArgumentException($"the classifier reads {features.ImageSize} px images but the generator draws {size} px; use a classifier trained at {size} px", nameof(features));
+        var clock = Stopwatch.StartNew();
+        var device = DcganBlocks.DeviceOf(g);
+        bool wasTraining = g.training;
+        var weights = g.parameters().ToList();
+        var frozen = weights.Select(p => p.requires_grad).ToArray();
+        g.eval();
+        foreach (var p in weights) p.requires_grad_(false);
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var random = new Generator((ulong)options.Seed);
+            var x0 = prepared.to(device);
+            var targets = x0.expand(restarts, 3, size, size);
+            Tensor? targetFeatures = null;
+            bool useFeatures = features is not null && options.FeatureWeight > 0;
+            if (features is not null)
+                using (no_grad()) targetFeatures = UnitRows(features.FeaturesDifferentiable(x0)).detach();
+            Tensor wAvg, wStd;
+            using (no_grad())
+            {
+                // The ws' spread around their average (StyleGAN2 uses 10,000 samples; 2,000 suffice for the scale).
+                var sample = g.Map(randn([2000, g.Nz], generator: random).to(device), trackAverage: false).select(1, 0);
+                wAvg = g.WAvg.clone();
+                wStd = (sample - wAvg).square().sum(1).mean().sqrt();
+            }
+            long wDim = wAvg.shape[0];
+            long[] shape = wPlus ? [restarts, layers, wDim] : [restarts, 1, wDim];
+            var start = wAvg.reshape(1, 1, wDim).expand(shape) + randn(shape, generator: random).to(device) * wStd * 0.05 / Math.Sqrt(wDim);
+            var w = nn.Parameter(start.contiguous());
+            using var adam = optim.Adam([w], lr: options.Lr, beta1: 0.9, beta2: 0.999);
+            Tensor Ws(Tensor v) => wPlus ? v : v.expand(restarts, layers, wDim);
+            (Tensor Loss, Tensor Pixel, Tensor? Feature) StyleLosses(Tensor ws, Tensor? tf)
+            {
+                var images = g.Synthesize(ws);
+                var pixel = (images - targets).square().mean([1, 2, 3]);
+                var loss = pixel * options.PixelWeight;
+                Tensor? feature = null;
+                if (tf is not null)
+                {
+                    feature = (UnitRows(features!.FeaturesDifferentiable(images)) - tf).square().sum(1).to(pixel.device);
+                    if (options.FeatureWeight > 0) loss = loss + feature * options.FeatureWeight;
+                }
+                return (loss, pixel, feature);
+            }
+            var curve = Search(options, restarts, adam, noise =>
+            {
+                var v = noise > 0 ? w + randn(shape, generator: random).to(device) * (wStd * noise / Math.Sqrt(wDim)) : w;
+                var (loss, pixel, _) = StyleLosses(Ws(v), useFeatures ? targetFeatures : null);
+                return (loss, pixel);
+            }, progress, ct);
+
+            using var noGrad = no_grad();
+            var (finalLoss, finalPixel, finalFeature) = StyleLosses(Ws(w), targetFeatures);
+            var restartLosses = finalLoss.cpu().data<float>().Select(v => (double)v).ToArray();
+            int best = Array.IndexOf(restartLosses, restartLosses.Min());
+            var bestWs = Ws(w.detach())[best].unsqueeze(0);
+            return new StyleProjectionResult
+            {
+                Ws = bestWs.cpu().MoveToOuterDisposeScope(),
+                WPlus = wPlus,
+                Reconstruction = g.Synthesize(bestWs).cpu().MoveToOuterDisposeScope(),
+                PixelMse = finalPixel[best].item<float>(),
+                FeatureDistance = finalFeature is null ? double.NaN : finalFeature[best].item<float>(),
+                BestRestart = best,
+                RestartLosses = restartLosses,
+                Curve = curve,
+                Elapsed = clock.Elapsed,
+            };
+        }
+        finally
+        {
+            for (int i = 0; i < weights.Count; i++) weights[i].requires_grad_(frozen[i]);
+            if (wasTraining) g.train();
+        }
+    }
+
+    /// <summary>
+    /// StyleGAN2's projection schedule, shared by every latent space: per step the learning rate (warm-up, cosine
+    /// ramp-down) and the noise scale, then one Adam step on the losses <paramref name="lossAt"/> gives for that noise
+    /// (per restart: total, pixel MSE). Returns every restart's curve.
+    /// </summary>
+    static List<ProjectionStep> Search(ProjectionOptions options, int restarts, optim.Optimizer adam,
+        Func<double, (Tensor Loss, Tensor Pixel)> lossAt, IProgress<ProjectionStep>? progress, CancellationToken ct)
+    {
+        var curve = new List<ProjectionStep>(options.Steps * restarts);
+        for (int step = 0; step < options.Steps; step++)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var stepScope = NewDisposeScope();
+            double t = (double)step / options.Steps;
+            double noise = options.NoiseStart * Math.Pow(Math.Max(0, 1 - t / options.NoiseRampLength), 2);
+            double ramp = Math.Min(1, (1 - t) / options.LrRampDown);
+            ramp = (0.5 - 0.5 * Math.Cos(Math.PI * ramp)) * Math.Min(1, (step + 1) / (options.LrRampUp * options.Steps));
+            foreach (var group in adam.ParamGroups) group.LearningRate = options.Lr * ramp;
+
+            var (loss, pixel) = lossAt(noise);
+            adam.zero_grad();
+            loss.sum().backward();
+            adam.step();
+
+            var losses = loss.detach().cpu().data<float>().ToArray();
+            var pixels = pixel.detach().cpu().data<float>().ToArray();
+            for (int r = 0; r < restarts; r++)
+            {
+                var s = new ProjectionStep(r, step, losses[r], pixels[r]);
+                curve.Add(s);
+                progress?.Report(s);
+            }
+        }
+        return curve;
     }
 
     /// <summary>The data's mean condition (an <see cref="ProjectionOptions.InitialCondition"/> when no classifier is at hand).</summary>

@@ -16,7 +16,7 @@ namespace WaifuLab.Tests.Cli;
 public sealed class StyleCliTests : TempFolderTest
 {
     static int Cli(params string[] args) =>
-        CliErrors.Run(new RootCommand { TrainCommand.Create(), SampleCommand.Create(), EvalCommand.Create() }, args);
+        CliErrors.Run(new RootCommand { TrainCommand.Create(), SampleCommand.Create(), EvalCommand.Create(), ProjectCommand.Create() }, args);
 
     [Fact]
     public void TrainSampleMixAndEvalAStyleRun()
@@ -69,6 +69,13 @@ public sealed class StyleCliTests : TempFolderTest
         }
         Assert.Contains("within 0-7", error.ToString());
         Assert.Contains("two seeds A,B", error.ToString());
+
+        // Projection into W+ from the command line, pixel loss only.
+        var face = Directory.GetFiles(faces, "*.png", SearchOption.AllDirectories).First();
+        var proj = Path.Combine(Root, "proj");
+        Assert.Equal(0, Cli("project", "--checkpoint", ckpt, "--image", face, "--out", proj, "--steps", "6", "--restarts", "1", "--no-features", "--space", "w+"));
+        foreach (var f in new[] { "target.png", "reconstruction.png", "curve.csv" }) Assert.True(File.Exists(Path.Combine(proj, f)), f);
+        Assert.Equal(CliErrors.BadUsage, Cli("project", "--checkpoint", ckpt, "--image", face, "--out", proj, "--edit", "hair=white", "--no-features"));
 
         Assert.Equal(0, Cli("eval", "--checkpoint", ckpt, "--data", faces, "--count", "16", "--classifier-cache", Path.Combine(Root, "cache"), "--classifier-epochs", "1"));
         Assert.True(double.IsFinite(MetricsLog.Read(MetricsLog.PathIn(run)).Single().Fid));

@@ -159,3 +159,30 @@ public sealed class StyleModelTests : TempFolderTest
         Assert.True(Eq(a, b), "the EMA's samples are equal");
     }
 }
+
+public sealed class StyleProjectionTests
+{
+    [Fact]
+    public void WPlusProjectionFindsAFaceGDrewAndWKeepsOneW()
+    {
+        using var scope = NewDisposeScope();
+        var g = new StyleGenerator(new GanModelOptions(32, 16, 4, 4) { Architecture = ModelFactory.Style, Style = new StyleModelOptions { MappingLayers = 2, WDim = 16 } });
+        using (var gen = new Generator(3, CPU)) DcganInit.Apply(g, gen);
+        g.train();
+        using (no_grad()) for (int i = 0; i < 10; i++) g.Map(randn(16, 16)); // a tracked w average to start from
+        g.eval();
+        Tensor target;
+        using (no_grad()) target = g.Synthesize(g.Map(randn(1, 16), psi: 0.7))[0].clamp(-1, 1);
+        Tensor start;
+        using (no_grad()) start = g.Synthesize(g.WAvg.reshape(1, 1, 16).expand(1, g.NumWs, 16));
+        double startPsnr = 10 * Math.Log10(4 / (start - target).square().mean().item<float>());
+        var options = new WaifuLab.Projection.ProjectionOptions { Steps = 60, Restarts = 2, Lr = 0.1, Seed = 1 };
+        using var plus = WaifuLab.Projection.Projector.Project(g, target, wPlus: true, options);
+        using var w = WaifuLab.Projection.Projector.Project(g, target, wPlus: false, options);
+        Assert.Equal(new long[] { 1, g.NumWs, 16 }, plus.Ws.shape);
+        Assert.True(plus.Psnr > startPsnr + 3, $"W+ projection should improve on the average face: {plus.Psnr:0.0} dB vs {startPsnr:0.0} dB at w_avg");
+        Assert.True(Eq(w.Ws.select(1, 0).unsqueeze(1).expand_as(w.Ws), w.Ws), "a W projection has one w for every layer");
+        Assert.False(g.training);
+        Assert.True(g.parameters().All(p => p.requires_grad), "G's weights are unfrozen afterwards");
+    }
+}
