@@ -8,28 +8,29 @@ namespace WaifuLab.Cli.Commands;
 
 /// <summary>
 /// The DCGAN iteration written by hand in plain TorchSharp, as pytorch/examples writes it, with no trainer around it:
-/// the yardstick <c>waifulab bench</c> measures the trainer against.
+/// the yardstick <c>waifulab bench</c> measures the trainer against. G and D are the factory's models of the run's
+/// architecture (dcgan, style), so the same model is timed in both.
 /// </summary>
 sealed class BareDcganLoop : IDisposable
 {
-    readonly DcganGenerator _g;
-    readonly DcganDiscriminator _d;
+    readonly nn.Module _gModule, _dModule;
+    readonly IGanGenerator _g;
+    readonly IGanDiscriminator _d;
     readonly Adam _optG, _optD;
     readonly Device _device;
     readonly int _nz;
 
-    public BareDcganLoop(GanModelOptions model, Device device)
+    public BareDcganLoop(WaifuLab.Training.TrainOptions options, Device device)
     {
         _device = device;
-        _nz = model.Nz;
-        _g = new DcganGenerator(model);
-        _d = new DcganDiscriminator(model);
-        DcganInit.Apply(_g);
-        DcganInit.Apply(_d);
-        _g.to(device);
-        _d.to(device);
-        _optG = optim.Adam(_g.parameters(), lr: 2e-4, beta1: 0.5, beta2: 0.999);
-        _optD = optim.Adam(_d.parameters(), lr: 2e-4, beta1: 0.5, beta2: 0.999);
+        _nz = options.Model.Nz;
+        using (var init = new Generator(7, CPU)) (_gModule, _dModule) = ModelFactory.Create(options, null, init, device);
+        _g = (IGanGenerator)_gModule;
+        _d = (IGanDiscriminator)_dModule;
+        _gModule.train();
+        _dModule.train();
+        _optG = optim.Adam(_gModule.parameters(), lr: options.LrG, beta1: options.Beta1, beta2: options.Beta2);
+        _optD = optim.Adam(_dModule.parameters(), lr: options.LrD, beta1: options.Beta1, beta2: options.Beta2);
     }
 
     public (double LossD, double LossG) Step(Tensor real)
@@ -40,15 +41,15 @@ sealed class BareDcganLoop : IDisposable
         var zeros = torch.zeros(n, device: _device);
 
         _optD.zero_grad();
-        var errReal = F.binary_cross_entropy_with_logits(_d.forward(real), ones);
-        var fake = _g.forward(randn(n, _nz, device: _device));
-        var errFake = F.binary_cross_entropy_with_logits(_d.forward(fake.detach()), zeros);
+        var errReal = F.binary_cross_entropy_with_logits(_d.Judge(real, null).Logit, ones);
+        var fake = _g.Generate(randn(n, _nz, device: _device), null);
+        var errFake = F.binary_cross_entropy_with_logits(_d.Judge(fake.detach(), null).Logit, zeros);
         var errD = errReal + errFake;
         errD.backward();
         _optD.step();
 
         _optG.zero_grad();
-        var errG = F.binary_cross_entropy_with_logits(_d.forward(fake), ones);
+        var errG = F.binary_cross_entropy_with_logits(_d.Judge(fake, null).Logit, ones);
         errG.backward();
         _optG.step();
         return (errD.item<float>(), errG.item<float>());
@@ -58,7 +59,7 @@ sealed class BareDcganLoop : IDisposable
     {
         _optG.Dispose();
         _optD.Dispose();
-        _g.Dispose();
-        _d.Dispose();
+        _gModule.Dispose();
+        _dModule.Dispose();
     }
 }

@@ -21,6 +21,8 @@ public static class BenchCommand
         var size = new Option<int>("--size") { Description = "Image size (32, 64, 128, 256).", DefaultValueFactory = _ => 64 };
         var nf = new Option<int>("--nf") { Description = "Width of G and D (ngf = ndf).", DefaultValueFactory = _ => 64 };
         var extra = new Option<int>("--extra-blocks") { Description = "Extra 3x3 blocks per stage (the deeper model).", DefaultValueFactory = _ => 0 };
+        var arch = new Option<string>("--arch") { Description = "Architecture timed: dcgan, or style (StyleGAN2's G and D; --nf 16 is style-quick's width).", DefaultValueFactory = _ => ModelFactory.Dcgan };
+        arch.AcceptOnlyFromAmong([.. ModelFactory.Architectures]);
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 64 };
         var iterations = new Option<int>("--iterations") { Description = "Timed iterations of each contender.", DefaultValueFactory = _ => 20 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed iterations first.", DefaultValueFactory = _ => 3 };
@@ -31,7 +33,7 @@ public static class BenchCommand
 
         var command = new Command("bench", "Measure the trainer's speed against a bare TorchSharp loop (and PyTorch when installed), and its memory.")
         {
-            size, nf, extra, batch, iterations, warmup, threads, gcEvery, trainerOnly, pytorch,
+            size, nf, extra, arch, batch, iterations, warmup, threads, gcEvery, trainerOnly, pytorch,
         };
         command.SetAction(parse =>
         {
@@ -39,7 +41,7 @@ public static class BenchCommand
             if (parse.GetValue(threads) is { } t) TorchBackend.SetThreads(t);
             int n = parse.GetValue(iterations), w = parse.GetValue(warmup), b = parse.GetValue(batch);
             if (n <= 0 || w < 0 || b <= 0) throw new ArgumentException("--iterations and --batch must be positive, --warmup 0 or more");
-            var model = new GanModelOptions(parse.GetValue(size), 100, parse.GetValue(nf), parse.GetValue(nf), parse.GetValue(extra)).Validate();
+            var model = new GanModelOptions(parse.GetValue(size), 100, parse.GetValue(nf), parse.GetValue(nf), parse.GetValue(extra)) { Architecture = parse.GetValue(arch)! }.Validate();
             var options = new TrainOptions { Model = model, BatchSize = b, FlipAugment = false, GcEvery = parse.GetValue(gcEvery), SampleGridCount = 1 };
             bool both = !parse.GetValue(trainerOnly);
             var folder = Path.Combine(Path.GetTempPath(), $"waifulab-bench-{Guid.NewGuid():N}");
@@ -60,9 +62,9 @@ public static class BenchCommand
     {
         var m = options.Model;
         using var trainer = new GanTrainer(options, folder);
-        using var bare = both ? new BareDcganLoop(m, trainer.Device) : null;
+        using var bare = both ? new BareDcganLoop(options, trainer.Device) : null;
         using var real = rand([options.BatchSize, 3, m.ImageSize, m.ImageSize], device: trainer.Device).mul_(2).sub_(1);
-        Console.WriteLine($"bench: {m.ImageSize} px, nf {m.Ngf}, extra blocks {m.ExtraBlocks}, batch {options.BatchSize}, device {trainer.Device}, " +
+        Console.WriteLine($"bench: {m.Architecture}, {m.ImageSize} px, nf {m.Ngf}, extra blocks {m.ExtraBlocks}, batch {options.BatchSize}, device {trainer.Device}, " +
                           $"threads {get_num_threads()}, GcEvery {options.GcEvery}, {warmup} warm-up + {iterations} timed iterations{(both ? " each, interleaved" : "")}");
 
         for (int i = 0; i < warmup; i++) { trainer.TrainOn(real); bare?.Step(real); }
@@ -92,6 +94,11 @@ public static class BenchCommand
 
     static void PyTorchPeer(TrainOptions options, int iterations, int warmup, double trainerMs, string? script)
     {
+        if (options.Model.Architecture != ModelFactory.Dcgan)
+        {
+            Console.WriteLine($"pytorch peer: skipped (the reference script is the DCGAN; this bench times {options.Model.Architecture})");
+            return;
+        }
         script ??= FindReferenceScript();
         if (script is null || !File.Exists(script))
         {
