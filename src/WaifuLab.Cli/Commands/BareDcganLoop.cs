@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using WaifuLab.Models;
+using WaifuLab.Training;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -9,7 +10,7 @@ namespace WaifuLab.Cli.Commands;
 /// <summary>
 /// The DCGAN iteration written by hand in plain TorchSharp, as pytorch/examples writes it, with no trainer around it:
 /// the yardstick <c>waifulab bench</c> measures the trainer against. G and D are the factory's models of the run's
-/// architecture (dcgan, style), so the same model is timed in both.
+/// architecture (dcgan, style, resnet), so the same model is timed in both.
 /// </summary>
 sealed class BareDcganLoop : IDisposable
 {

@@ -21,7 +21,7 @@ public static class BenchCommand
         var size = new Option<int>("--size") { Description = "Image size (32, 64, 128, 256).", DefaultValueFactory = _ => 64 };
         var nf = new Option<int>("--nf") { Description = "Width of G and D (ngf = ndf).", DefaultValueFactory = _ => 64 };
         var extra = new Option<int>("--extra-blocks") { Description = "Extra 3x3 blocks per stage (the deeper model).", DefaultValueFactory = _ => 0 };
-        var arch = new Option<string>("--arch") { Description = "Architecture timed: dcgan, or style (StyleGAN2's G and D; --nf 16 is style-quick's width).", DefaultValueFactory = _ => ModelFactory.Dcgan };
+        var arch = new Option<string>("--arch") { Description = "Architecture timed: dcgan, style (StyleGAN2's G and D; --nf 16 is style-quick's width) or resnet (residual G and D; --size 128 --nf 16 is resnet128-quick's).", DefaultValueFactory = _ => ModelFactory.Dcgan };
         arch.AcceptOnlyFromAmong([.. ModelFactory.Architectures]);
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 64 };
         var iterations = new Option<int>("--iterations") { Description = "Timed iterations of each contender.", DefaultValueFactory = _ => 20 };
@@ -117,9 +117,9 @@ public static class BenchCommand
         var openblas = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache/openblas/usr/lib/x86_64-linux-gnu/openblas-openmp");
         if (Directory.Exists(openblas)) { env["LD_LIBRARY_PATH"] = openblas; env["OPENBLAS_CORETYPE"] = OpenBlasCoreType(); }
         var m = options.Model;
-        if (m.ExtraBlocks > 0 || m.ImageSize > 128)
+        if (m.ExtraBlocks > 0 || m.ImageSize > 128 || m.Architecture != ModelFactory.Dcgan)
         {
-            Console.WriteLine("pytorch peer: skipped (the reference script has the classic layout at 32-128 px only)");
+            Console.WriteLine("pytorch peer: skipped (the reference script has the classic DCGAN layout at 32-128 px only)");
             return;
         }
         string[] args = [script, "train", $"{m.ImageSize}", $"{m.Ngf}", $"{options.BatchSize}", $"{warmup}", $"{iterations}"];

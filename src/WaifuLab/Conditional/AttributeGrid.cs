@@ -1,3 +1,4 @@
+using WaifuLab.Models;
 using WaifuLab.Data;
 using static TorchSharp.torch;
 
@@ -14,12 +15,13 @@ public static class AttributeGrid
     /// attribute's values (categorical) or <paramref name="continuousSteps"/> evenly spaced numbers over its range.
     /// The other attributes of each column come from <paramref name="pool"/> (or at random without one).
     /// </summary>
-    public static Tensor Make(ConditionalGenerator g, LabelSchema schema, string attribute, int zCount, long seed = 0,
+    public static Tensor Make(nn.Module g, LabelSchema schema, string attribute, int zCount, long seed = 0,
         ConditionPool? pool = null, int continuousSteps = 5)
     {
         if (zCount < 1) throw new ArgumentOutOfRangeException(nameof(zCount), zCount, "a grid needs at least one column");
-        if (schema.Width != g.Options.ConditionSize)
-            throw new ArgumentException($"the schema's width {schema.Width} does not match the generator's condition size {g.Options.ConditionSize}");
+        int conditionSize = Rendering.ConditionSize(g);
+        if (schema.Width != conditionSize)
+            throw new ArgumentException($"the schema's width {schema.Width} does not match the generator's condition size {conditionSize}");
         var spec = schema[attribute];
         if (spec.Kind == AttributeKind.Continuous && continuousSteps < 2)
             throw new ArgumentOutOfRangeException(nameof(continuousSteps), continuousSteps, "a continuous attribute needs at least 2 rows");
@@ -32,7 +34,7 @@ public static class AttributeGrid
         using var scope = NewDisposeScope();
         using var baseC = AttributeRequest.Fill(AttributeRequest.None(schema), pool, zCount, seed);
         var basis = baseC.data<float>().ToArray();
-        var z = Rendering.Noise(zCount, g.Options.Nz, seed);
+        var z = Rendering.Noise(zCount, ((IGanGenerator)g).Nz, seed);
         var conditions = new float[values.Length * zCount * schema.Width];
         for (int r = 0; r < values.Length; r++)
         {

@@ -23,8 +23,8 @@ public sealed class Evaluator : IDisposable
     public Evaluator(AttributeClassifier classifier, ImageDataset real)
     {
         TorchBackend.EnsureLoaded();
-        if (real.Size != classifier.ImageSize)
-            throw new ArgumentException($"the real images are {real.Size} px but the classifier reads {classifier.ImageSize} px; use a classifier trained at {real.Size} px");
+        if (real.Size < classifier.ImageSize || real.Size % classifier.ImageSize != 0)
+            throw new ArgumentException($"the real images are {real.Size} px but the classifier reads {classifier.ImageSize} px; use a classifier trained at {real.Size} px (or at a whole fraction of it)");
         if (real.Count < 8)
             throw new ArgumentException($"the real set {real.Source} holds {real.Count} images; an evaluation needs at least 8 (two halves for the floor, each split again by KID)");
         this.classifier = classifier;
@@ -33,11 +33,31 @@ public sealed class Evaluator : IDisposable
 
     public int RealCount => real.Count;
 
-    /// <summary>Side of the images it scores (the classifier's and the real set's size).</summary>
-    public int ImageSize => classifier.ImageSize;
+    /// <summary>
+    /// Side of the images it scores (the real set's size). When that is a whole multiple of the classifier's size (128 px
+    /// images, a 64 px classifier), real and generated images alike are shrunk to the classifier's size by averaging each
+    /// k x k block of pixels (area downsampling) before the classifier reads them, so both sides go through the same path.
+    /// </summary>
+    public int ImageSize => real.Size;
 
     /// <summary>Features of the whole real set (computed on first use and kept).</summary>
-    public Tensor RealFeatures => realFeatures ??= classifier.Features(real.Images);
+    public Tensor RealFeatures => realFeatures ??= Factor == 1 ? classifier.Features(real.Images) : RealFeaturesDownsampled();
+
+    int Factor => real.Size / classifier.ImageSize;
+
+    Tensor RealFeaturesDownsampled()
+    {
+        int offset = 0;
+        return classifier.Features(n => { var x = real.Images.narrow(0, offset, n); offset += n; return ClassifierInput(x); }, real.Count, 256);
+    }
+
+    /// <summary>Images of <see cref="ImageSize"/> as the classifier reads them (area-downsampled when it reads smaller ones).</summary>
+    Tensor ClassifierInput(Tensor images)
+    {
+        if (images.dim() != 4 || images.shape[2] != real.Size || images.shape[3] != real.Size)
+            throw new ArgumentException($"the evaluator scores {real.Size} px images (its real set's size); got shape ({string.Join(",", images.shape)})", nameof(images));
+        return Factor == 1 ? images.alias() : nn.functional.avg_pool2d(images, Factor);
+    }
 
     FeatureStatistics RealStatistics => realStatistics ??= FeatureStatistics.FromFeatures(RealFeatures);
 
@@ -47,7 +67,7 @@ public sealed class Evaluator : IDisposable
         options ??= new EvaluationOptions();
         options.Validate();
         var clock = Stopwatch.StartNew();
-        using var fake = classifier.Features(generate, options.Count, options.BatchSize);
+        using var fake = classifier.Features(n => { using var x = generate(n); return ClassifierInput(x); }, options.Count, options.BatchSize);
         return Score(fake, options, clock);
     }
 
@@ -58,7 +78,8 @@ public sealed class Evaluator : IDisposable
         options = options with { Count = (int)fakeImages.shape[0] };
         options.Validate();
         var clock = Stopwatch.StartNew();
-        using var fake = classifier.Features(fakeImages, options.BatchSize);
+        using var input = ClassifierInput(fakeImages);
+        using var fake = classifier.Features(input, options.BatchSize);
         return Score(fake, options, clock);
     }
 

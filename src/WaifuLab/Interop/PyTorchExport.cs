@@ -44,6 +44,8 @@ public static class PyTorchExport
 
     static void RefuseConditional(GanTrainer trainer)
     {
+        if (trainer.Options.Model.Architecture != WaifuLab.Models.ModelFactory.Dcgan)
+            throw new ArgumentException($"export writes the DCGAN architecture (pytorch/examples dcgan/main.py's models); this checkpoint is architecture '{trainer.Options.Model.Architecture}', which has no counterpart there");
         if (trainer.IsConditional)
             throw new ArgumentException("export writes the unconditional DCGAN (pytorch/examples dcgan/main.py's models); " +
                 "this checkpoint is a conditional GAN, which has no PyTorch counterpart to load it into");

@@ -8,7 +8,7 @@ namespace WaifuLab.Models;
 /// </summary>
 public sealed record GanModelOptions(int ImageSize = 64, int Nz = 100, int Ngf = 64, int Ndf = 64, int ExtraBlocks = 0)
 {
-    /// <summary>Which family <see cref="ModelFactory"/> builds ("dcgan").</summary>
+    /// <summary>Which family <see cref="ModelFactory"/> builds ("dcgan", "resnet"). For "resnet", <see cref="ExtraBlocks"/> counts non-sampling residual blocks per stage.</summary>
     public string Architecture { get; init; } = ModelFactory.Dcgan;
 
     /// <summary>Spectral normalisation of every conv and linear layer of D (Miyato et al. 2018), applied by <see cref="ModelFactory"/>.</summary>

@@ -20,9 +20,11 @@ public static class ModelFactory
     public const string Dcgan = "dcgan";
     /// <summary>The smallest faithful StyleGAN2 (<see cref="StyleGenerator"/>, <see cref="StyleDiscriminator"/>).</summary>
     public const string Style = "style";
+    /// <summary>Residual G and D with up/down-sampling blocks (<see cref="ResnetGenerator"/>, <see cref="ResnetDiscriminator"/>).</summary>
+    public const string Resnet = "resnet";
 
     /// <summary>The architectures <see cref="Create"/> knows.</summary>
-    public static IReadOnlyList<string> Architectures { get; } = [Dcgan, Style];
+    public static IReadOnlyList<string> Architectures { get; } = [Dcgan, Style, Resnet];
 
     /// <summary>
     /// G and D for a run, initialised from <paramref name="init"/> (G first, then D), on <paramref name="device"/>. A
@@ -36,6 +38,7 @@ public static class ModelFactory
             Dcgan when options.Conditioning is null => new DcganDiscriminator(options.Model),
             Dcgan => ConditionalDiscriminator.Create(ConditionalOptions(options, labels)),
             Style when options.Conditioning is null => new StyleDiscriminator(options.Model),
+            Resnet => new ResnetDiscriminator(options.Model, ResnetConditionSize(options, labels)),
             var other => throw UnknownArchitecture(other),
         };
         DcganInit.Apply(g, init);
@@ -57,6 +60,7 @@ public static class ModelFactory
         Dcgan => new ConditionalGenerator(ConditionalOptions(options, labels)),
         Style when options.Conditioning is null => new StyleGenerator(options.Model),
         Style => throw new ArgumentException("the style architecture is unconditional: train it without --conditional"),
+        Resnet => new ResnetGenerator(options.Model, ResnetConditionSize(options, labels)),
         var other => throw UnknownArchitecture(other),
     };
 
@@ -70,6 +74,19 @@ public static class ModelFactory
             ImageSize = m.ImageSize, Nz = m.Nz, Ngf = m.Ngf, Ndf = m.Ndf, ConditionSize = labels.Width, EmbedSize = options.EmbedSize,
             ConditionalBatchNorm = options.ConditionalBatchNorm, Conditioning = options.Conditioning!.Value, Schema = labels,
         }.Validate();
+    }
+
+    /// <summary>
+    /// The resnet pair's condition width: 0 when unconditional, else the labels' width. Its conditional variant is
+    /// conditional BatchNorm in G and projection in D (the SNGAN / BigGAN pair), so it takes projection conditioning only.
+    /// </summary>
+    static int ResnetConditionSize(TrainOptions options, LabelSchema? labels)
+    {
+        if (options.Conditioning is null) return 0;
+        if (options.Conditioning != ConditioningMode.Projection)
+            throw new ArgumentException($"the resnet architecture conditions D by projection only, not {options.Conditioning}: use --conditioning projection");
+        if (labels is null) throw new ArgumentException("a conditional model needs the dataset's label schema (ImageFolderResult.Schema)", nameof(labels));
+        return labels.Width;
     }
 
     static ArgumentException UnknownArchitecture(string name) =>

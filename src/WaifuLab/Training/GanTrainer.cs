@@ -110,7 +110,7 @@ public sealed class GanTrainer : IDisposable
     /// The G(z, c) that sampling, grids and evaluation use: the moving average of <see cref="ConditionalGenerator"/>'s
     /// weights when <see cref="TrainOptions.EmaBeta"/> is set, else G itself; null for an unconditional run.
     /// </summary>
-    public ConditionalGenerator? ConditionalSamplingGenerator => _conditions is null ? null : (ConditionalGenerator)Sampler;
+    public ConditionalGenerator? ConditionalSamplingGenerator => _conditions is null ? null : Sampler as ConditionalGenerator;
     /// <summary>G of a style run (architecture "style"); null for other architectures.</summary>
     public StyleGenerator? StyleGenerator => _g as StyleGenerator;
     /// <summary>The style G that sampling uses: G's EMA when enabled, else G; null for other architectures.</summary>
@@ -360,7 +360,7 @@ public sealed class GanTrainer : IDisposable
     public Tensor Generate(Tensor z, Tensor c)
     {
         if (_conditions is null) throw new ArgumentException("this run is unconditional: generate from noise alone", nameof(c));
-        return Rendering.Render((ConditionalGenerator)Sampler, z, c);
+        return Rendering.Render(Sampler, z, c);
     }
 
     /// <summary>G's images for noise <paramref name="z"/> (N,nz), in eval mode and without gradients, on the CPU.</summary>
@@ -393,7 +393,7 @@ public sealed class GanTrainer : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         if (_conditions is not null)
         {
-            var (grid, columns) = _conditions.FixedGrid((ConditionalGenerator)Sampler, Options.SampleGridCount, (long)DeriveSeed(Options.Seed, 4));
+            var (grid, columns) = _conditions.FixedGrid(Sampler, Options.SampleGridCount, (long)DeriveSeed(Options.Seed, 4));
             using (grid) return ImageGrid.Save(grid, path, columns);
         }
         using var images = Generate(_fixedNoise);

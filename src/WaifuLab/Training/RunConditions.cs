@@ -64,7 +64,7 @@ internal sealed class RunConditions : IDisposable
     /// The fixed grid of a conditional run: one row per value of the first categorical attribute (hair colour for the
     /// built-in faces), the same noise and other attributes down each column. Returns the images and the column count.
     /// </summary>
-    public (Tensor Images, int Columns) FixedGrid(ConditionalGenerator sampler, int gridCount, long seed)
+    public (Tensor Images, int Columns) FixedGrid(nn.Module sampler, int gridCount, long seed)
     {
         var spec = Schema.Attributes.FirstOrDefault(a => a.Kind == AttributeKind.Categorical) ?? Schema.Attributes[0];
         const int continuousRows = 5;

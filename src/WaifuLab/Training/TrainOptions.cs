@@ -82,8 +82,8 @@ public sealed record TrainOptions
         Dominance?.Validate();
         if (Conditioning is { } mode && !Enum.IsDefined(mode))
             throw new ArgumentException($"unknown conditioning {mode}; use one of {string.Join(", ", Enum.GetNames<ConditioningMode>())}", nameof(Conditioning));
-        if (Conditioning is not null && Model.ExtraBlocks != 0)
-            throw new ArgumentException("the conditional models have no extra blocks: use ExtraBlocks 0 with Conditioning", nameof(Conditioning));
+        if (Conditioning is not null && Model.ExtraBlocks != 0 && Model.Architecture == ModelFactory.Dcgan)
+            throw new ArgumentException("the conditional DCGAN models have no extra blocks: use ExtraBlocks 0 with Conditioning", nameof(Conditioning));
         if (EmbedSize <= 0) throw new ArgumentException($"embedding size must be positive, got {EmbedSize}", nameof(EmbedSize));
         if (Objective.ModeSeekingWeight > 0 && BatchSize < 2)
             throw new ArgumentException("the mode-seeking term compares two halves of a batch: use a batch size >= 2", nameof(BatchSize));

@@ -188,6 +188,31 @@ public class AttributeClassifierTests(ToyClassifierFixture toy, ITestOutputHelpe
     }
 
     [Fact]
+    public void Images_twice_the_classifiers_size_are_area_downsampled_to_it_on_both_sides()
+    {
+        // Each 16 px toy image blown up to 32 px by repeating pixels: averaging 2x2 blocks gives back the 16 px image exactly.
+        static ImageDataset Up(ImageDataset d) => new(d.Images.repeat_interleave(2, 2).repeat_interleave(2, 3), source: d.Source + " at 32 px");
+        using var real32 = Up(toy.Data);
+        using var small = new Evaluator(toy.Classifier, toy.Data);
+        using var large = new Evaluator(toy.Classifier, real32);
+        Assert.Equal(32, large.ImageSize);
+        using var heldOut = ToySquares.Make(200, seed: 2);
+        using var heldOut32 = Up(heldOut);
+        var options = new EvaluationOptions(KidSubsets: 5);
+        var a = small.Evaluate(heldOut.Images, options);
+        var b = large.Evaluate(heldOut32.Images, options);
+        Assert.Equal(a.Fid, b.Fid, 3);
+        Assert.Equal(a.FidFloor, b.FidFloor, 3);
+        int offset = 0;
+        var c = large.Evaluate(n => { var x = heldOut32.Images.narrow(0, offset, n).alias(); offset += n; return x; }, options with { Count = 200 });
+        Assert.Equal(a.Fid, c.Fid, 3);
+        // Images of neither size, and a real set not a whole multiple of the classifier's size, are refused by name.
+        Assert.Contains("32 px", Assert.Throws<ArgumentException>(() => large.Evaluate(heldOut.Images, options)).Message);
+        using var odd = new ImageDataset(rand(8, 3, 24, 24));
+        Assert.Contains("24 px", Assert.Throws<ArgumentException>(() => new Evaluator(toy.Classifier, odd)).Message);
+    }
+
+    [Fact]
     public void Too_few_samples_for_the_feature_dimensions_are_warned_about()
     {
         using var evaluator = new Evaluator(toy.Classifier, toy.Data);
