@@ -167,7 +167,7 @@ public static class RealKernel
         }
     }
 
-    static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, string folder, bool redirectInput = false)
+    internal static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, string folder, bool redirectInput = false)
     {
         var start = new ProcessStartInfo(file)
         {

@@ -7,6 +7,7 @@ namespace WaifuLab.Tests.Notebooks;
 /// A training cell in the real .NET Interactive kernel, driven through Jupyter's client: its one live display, then
 /// Jupyter's "interrupt kernel" (SIGINT, as the kernelspec that <c>dotnet-interactive jupyter install</c> writes says),
 /// then the next cells; last, the same interrupt outside a training cell, which shuts the kernel down as shipped.
+/// And the same training cell stopped by Polyglot Notebooks' stop button (a Cancel command over its stdio protocol).
 /// </summary>
 [Collection(NotebookSmoke.Name)]
 public sealed class TrainingInterruptKernelTests : IDisposable
@@ -105,6 +106,57 @@ public sealed class TrainingInterruptKernelTests : IDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (kernel.Alive && DateTime.UtcNow < deadline) Thread.Sleep(200);
         Assert.False(kernel.Alive, "the kernel now survives a plain SIGINT: CellInterrupt's take-over may no longer be needed (see its summary)");
+    }
+
+    [Fact]
+    public void Polyglots_stop_button_ends_a_training_cell_with_a_checkpoint_and_the_next_cell_resumes()
+    {
+        using var kernel = new PolyglotKernel(_dir.FullName);
+        Succeeds(kernel, kernel.Submit(Setup(Repo.Root)), TimeSpan.FromMinutes(5));
+        Succeeds(kernel, kernel.Submit(Trainer), TimeSpan.FromMinutes(2));
+
+        var cell = kernel.Submit("TrainingMonitor.Train(trainer, data, new TrainingMonitorOptions { RefreshEvery = 10, RedrawSeconds = 0.2 });");
+        Assert.True(kernel.WaitForText(cell, "iteration 10/4000", TimeSpan.FromMinutes(3)), $"training did not show iteration 10\n{kernel.Log}");
+        var clock = Stopwatch.StartNew();
+        kernel.Cancel();
+        // The kernel fails the cancelled command at once and publishes nothing more for it (the live view keeps its
+        // last redraw); the training loop stops when it sees the command's token, then writes its checkpoint.
+        var (status, message) = kernel.Wait(cell, TimeSpan.FromSeconds(60));
+        Assert.True(status == "failed", $"the cell ended with '{status}' ({message}) {clock.Elapsed.TotalSeconds:F0} s after Cancel\n{kernel.Log}");
+        Assert.True(kernel.Alive, $"the kernel died on Cancel\n{kernel.Log}");
+
+        // Training has stopped (the count stays put) and the checkpoint is where it stopped; the kernel's variables live on.
+        var check = kernel.Submit("""
+            long seen = trainer.Iteration;
+            System.Threading.Thread.Sleep(3000);
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (!(System.IO.File.Exists(trainer.Folder.LastCheckpoint) && GanTrainer.ReadHeader(trainer.Folder.LastCheckpoint).Iteration == trainer.Iteration) && DateTime.UtcNow < until)
+                System.Threading.Thread.Sleep(200);
+            Console.WriteLine($"{before}|{seen}|{trainer.Iteration}|{GanTrainer.ReadHeader(trainer.Folder.LastCheckpoint).Iteration}");
+            """);
+        Succeeds(kernel, check, TimeSpan.FromMinutes(1));
+        var parts = kernel.Stdout(check).Trim().Split('|');
+        Assert.Equal("still here", parts[0]);
+        long stopped = long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(parts[1], parts[2]);
+        Assert.InRange(stopped, 10, 3999);
+        Assert.Equal(stopped, long.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture));
+
+        var resume = kernel.Submit("""
+            trainer.Dispose();
+            var resumed = GanTrainer.Resume("run", o => o with { MaxIterations = (int)trainer.Iteration + 5 });
+            long from = resumed.Iteration;
+            TrainingMonitor.Train(resumed, data, new TrainingMonitorOptions { RefreshEvery = 5 });
+            Console.WriteLine($"{from}|{resumed.Iteration}");
+            """);
+        Succeeds(kernel, resume, TimeSpan.FromMinutes(2));
+        Assert.Equal($"{stopped}|{stopped + 5}", kernel.Stdout(resume).Trim());
+    }
+
+    private static void Succeeds(PolyglotKernel kernel, string token, TimeSpan timeout)
+    {
+        var (status, message) = kernel.Wait(token, timeout);
+        Assert.True(status == "succeeded", $"{status}: {message}\n{kernel.Log}");
     }
 
     private static void Ok(RealKernel.Session kernel, (string Status, JsonArray Outputs) result) =>
