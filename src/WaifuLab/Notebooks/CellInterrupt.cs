@@ -37,8 +37,10 @@ public sealed class CellInterrupt : IDisposable
         if (OperatingSystem.IsWindows()) return; // Jupyter interrupts Windows kernels by an event, not a signal
         if (OperatingSystem.IsLinux() && SigintIgnored(File.ReadAllText("/proc/self/status")))
         {
-            Warning = "this kernel process was started with SIGINT ignored (its launcher ran it as a background job), so Jupyter's interrupt cannot reach it; "
-                + "start Jupyter from a terminal to have it, or stop the cell with VS Code's Polyglot stop button";
+            // Only a kernel is sent Jupyter's interrupt; a headless run (waifulab notebook run under nohup) has no one to tell.
+            if (KernelContextType() is not null)
+                Warning = "this kernel process was started with SIGINT ignored (its launcher ran it as a background job), so Jupyter's interrupt cannot reach it; "
+                    + "start Jupyter from a terminal to have it, or stop the cell with VS Code's Polyglot stop button";
             return;
         }
         _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
@@ -102,12 +104,15 @@ public sealed class CellInterrupt : IDisposable
     /// <summary>The token of .NET Interactive's current <c>KernelInvocationContext</c>, or none outside that kernel.</summary>
     private static CancellationToken KernelToken()
     {
-        var type = AppDomain.CurrentDomain.GetAssemblies()
-            .Select(a => a.GetType("Microsoft.DotNet.Interactive.KernelInvocationContext", throwOnError: false))
-            .FirstOrDefault(t => t is not null);
+        var type = KernelContextType();
         var context = type?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
         return context?.GetType().GetProperty("CancellationToken")?.GetValue(context) is CancellationToken token ? token : default;
     }
+
+    /// <summary>.NET Interactive's <c>KernelInvocationContext</c> type when this code runs in that kernel, else null.</summary>
+    private static Type? KernelContextType() => AppDomain.CurrentDomain.GetAssemblies()
+        .Select(a => a.GetType("Microsoft.DotNet.Interactive.KernelInvocationContext", throwOnError: false))
+        .FirstOrDefault(t => t is not null);
 
     // PosixSignalRegistration keeps Dictionary<int signo, List<Token>> s_registrations, locked on the dictionary;
     // a Token's Handler is the registered delegate. Our registration stays in the list, so the runtime keeps
