@@ -27,6 +27,22 @@ public static class Charts
             .WithSize(760, 380);
     }
 
+    /// <summary>Grouped bars: one bar per category and named series (e.g. the share of mixes per attribute and source).</summary>
+    public static GenericChart Bars(string xTitle, string yTitle, IReadOnlyList<string> categories,
+        params (string Name, IReadOnlyList<double> Y)[] series)
+    {
+        if (series.Length == 0) throw new ArgumentException("a chart needs at least one series", nameof(series));
+        var traces = series.Select(s =>
+        {
+            if (s.Y.Count != categories.Count) throw new ArgumentException($"series '{s.Name}' has {s.Y.Count} values; there are {categories.Count} categories");
+            return PChart.Column<double, string, string>(s.Y.ToArray(), Keys: categories.ToArray(), Name: s.Name);
+        });
+        return PChart.Combine(traces)
+            .WithXAxisStyle<double, double, string>(TitleText: xTitle)
+            .WithYAxisStyle<double, double, string>(TitleText: yTitle)
+            .WithSize(760, 380);
+    }
+
     /// <summary>Bucket means of (x, y) down to at most <paramref name="max"/> points; short series pass through.</summary>
     public static (double[] X, double[] Y) Downsample(IReadOnlyList<double> x, IReadOnlyList<double> y, int max)
     {
