@@ -182,6 +182,29 @@ public sealed class TrainerStabilizerTests : TempFolderTest
     }
 
     [Fact]
+    public void AblationRunsAnyArchitectureAndSummarisesAMonitoredRunTheSameWay()
+    {
+        using var data = MakeData();
+        // Notebook 02's rows: whole option sets (here the residual pair), not remedies on the DCGAN setup.
+        var resnet = Tiny with { Model = Tiny.Model with { Architecture = WaifuLab.Models.ModelFactory.Resnet }, MaxIterations = 2 };
+        var row = TrainerAblation.RunOne("resnet", resnet, data, Root, evalSamples: 0);
+        Assert.Equal(2, row.History.Count);
+        Assert.All(row.History, s => Assert.True(s.Extra!.ContainsKey("dominated"))); // a detector for every row
+        Assert.InRange(row.DominatedShare, 0, 1);
+        Assert.True(row.MsPerIteration > 0);
+        Assert.Throws<ArgumentException>(() => TrainerAblation.RunOne("big", resnet with { Model = resnet.Model with { ImageSize = 64 } }, data, Root));
+
+        // A run trained elsewhere without a detector: the share comes from the detector run over its history.
+        using var plain = new GanTrainer(Tiny with { MaxIterations = 3 }, Run("plain"));
+        var h = plain.Train(data);
+        Assert.DoesNotContain(h, s => s.Extra?.ContainsKey("dominated") == true);
+        var summary = TrainerAblation.Summarize("plain", plain, h, evalSamples: 0);
+        Assert.Equal(3, summary.History.Count);
+        Assert.InRange(summary.DominatedShare, 0, 1);
+        Assert.Throws<ArgumentException>(() => TrainerAblation.Summarize("plain", plain, h, evalSamples: 2));
+    }
+
+    [Fact]
     public void ResumeRefusesOtherStabilizers()
     {
         using var data = MakeData();
