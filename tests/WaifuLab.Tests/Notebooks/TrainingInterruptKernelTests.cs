@@ -119,8 +119,8 @@ public sealed class TrainingInterruptKernelTests : IDisposable
         Assert.True(kernel.WaitForText(cell, "iteration 10/4000", TimeSpan.FromMinutes(3)), $"training did not show iteration 10\n{kernel.Log}");
         var clock = Stopwatch.StartNew();
         kernel.Cancel();
-        // The kernel fails the cancelled command at once and publishes nothing more for it (the live view keeps its
-        // last redraw); the training loop stops when it sees the command's token, then writes its checkpoint.
+        // The training loop stops when it sees the command's token and writes its checkpoint; the cell then fails. The
+        // kernel publishes nothing more for a cancelled command, so the live view keeps its last redraw.
         var (status, message) = kernel.Wait(cell, TimeSpan.FromSeconds(60));
         Assert.True(status == "failed", $"the cell ended with '{status}' ({message}) {clock.Elapsed.TotalSeconds:F0} s after Cancel\n{kernel.Log}");
         Assert.True(kernel.Alive, $"the kernel died on Cancel\n{kernel.Log}");
