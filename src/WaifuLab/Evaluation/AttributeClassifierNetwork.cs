@@ -25,10 +25,10 @@ internal sealed class AttributeClassifierNetwork : Module<Tensor, Tensor>
             // (~110 MFLOP per 64 px image forward at F = 256) for the same receptive field.
             layers.Add(($"conv{stage}a", Conv2d(input, width, 3, stride: 2, padding: 1, bias: false)));
             layers.Add(($"bn{stage}a", BatchNorm2d(width)));
-            layers.Add(($"act{stage}a", LeakyReLU(0.2)));
+            layers.Add(($"act{stage}a", new WaifuLab.Models.LeakyRelu(0.2)));
             layers.Add(($"conv{stage}b", Conv2d(width, width, 3, padding: 1, bias: false)));
             layers.Add(($"bn{stage}b", BatchNorm2d(width)));
-            layers.Add(($"act{stage}b", LeakyReLU(0.2)));
+            layers.Add(($"act{stage}b", new WaifuLab.Models.LeakyRelu(0.2)));
             input = width;
         }
         layers.Add(("pool", AdaptiveAvgPool2d(1)));

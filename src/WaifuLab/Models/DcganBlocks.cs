@@ -56,14 +56,14 @@ internal static class DcganBlocks
         var layers = new List<(string, Module<Tensor, Tensor>)>();
         long channels = ndf;
         layers.Add(("conv0", Conv2d(inChannels, channels, 4, stride: 2, padding: 1L, bias: false)));
-        layers.Add(("lrelu0", LeakyReLU(0.2, inplace: true)));
+        layers.Add(("lrelu0", new LeakyRelu(0.2, inplace: true)));
         AddExtraBlocks(layers, extraBlocks, channels, 0);
         for (int stage = 1; stage < stages; stage++)
         {
             layers.Add(($"conv{stage}", Conv2d(channels, channels * 2, 4, stride: 2, padding: 1L, bias: false)));
             channels *= 2;
             layers.Add(($"bn{stage}", BatchNorm2d(channels)));
-            layers.Add(($"lrelu{stage}", LeakyReLU(0.2, inplace: true)));
+            layers.Add(($"lrelu{stage}", new LeakyRelu(0.2, inplace: true)));
             AddExtraBlocks(layers, extraBlocks, channels, stage);
         }
         featureChannels = channels;
@@ -76,7 +76,7 @@ internal static class DcganBlocks
         {
             layers.Add(($"extra{stage}_{b}", Conv2d(width, width, 3, stride: 1, padding: 1L, bias: false)));
             layers.Add(($"extra{stage}_{b}_bn", BatchNorm2d(width)));
-            layers.Add(($"extra{stage}_{b}_lrelu", LeakyReLU(0.2, inplace: true)));
+            layers.Add(($"extra{stage}_{b}_lrelu", new LeakyRelu(0.2, inplace: true)));
         }
     }
 
