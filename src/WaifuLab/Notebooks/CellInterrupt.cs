@@ -33,12 +33,13 @@ public sealed class CellInterrupt : IDisposable
 
     private CellInterrupt(CancellationToken outer)
     {
-        _source = CancellationTokenSource.CreateLinkedTokenSource(outer, KernelToken());
+        var kernelContext = KernelContextType(); // null outside .NET Interactive
+        _source = CancellationTokenSource.CreateLinkedTokenSource(outer, KernelToken(kernelContext));
         if (OperatingSystem.IsWindows()) return; // Jupyter interrupts Windows kernels by an event, not a signal
         if (OperatingSystem.IsLinux() && SigintIgnored(File.ReadAllText("/proc/self/status")))
         {
             // Only a kernel is sent Jupyter's interrupt; a headless run (waifulab notebook run under nohup) has no one to tell.
-            if (KernelContextType() is not null)
+            if (kernelContext is not null)
                 Warning = "this kernel process was started with SIGINT ignored (its launcher ran it as a background job), so Jupyter's interrupt cannot reach it; "
                     + "start Jupyter from a terminal to have it, or stop the cell with VS Code's Polyglot stop button";
             return;
@@ -102,10 +103,9 @@ public sealed class CellInterrupt : IDisposable
     }
 
     /// <summary>The token of .NET Interactive's current <c>KernelInvocationContext</c>, or none outside that kernel.</summary>
-    private static CancellationToken KernelToken()
+    private static CancellationToken KernelToken(Type? kernelContext)
     {
-        var type = KernelContextType();
-        var context = type?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
+        var context = kernelContext?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
         return context?.GetType().GetProperty("CancellationToken")?.GetValue(context) is CancellationToken token ? token : default;
     }
 
