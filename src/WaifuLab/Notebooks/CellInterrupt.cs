@@ -73,6 +73,19 @@ public sealed class CellInterrupt : IDisposable
     /// <summary>Opens a scope for the running cell; dispose it when the cell's work ends. <paramref name="outer"/> is linked in.</summary>
     public static CellInterrupt Begin(CancellationToken outer = default) => new(outer);
 
+    /// <summary>
+    /// Runs a cell's long work that takes a token, such as an ablation's training rows, with the stop button wired to
+    /// it: stopping ends the work at its next check (a trainer checkpoints first) and fails the cell, while the kernel
+    /// and its variables live on. <see cref="Warning"/>, if any, goes to <paramref name="log"/> (default: the console).
+    /// </summary>
+    public static T Run<T>(Func<CancellationToken, T> work, TextWriter? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        using var scope = Begin();
+        if (scope.Warning is not null) (log ?? Console.Out).WriteLine("note: " + scope.Warning);
+        return work(scope.Token);
+    }
+
     /// <summary>Cancelled when the user stops the cell (or <c>outer</c> is cancelled).</summary>
     public CancellationToken Token => _source.Token;
 

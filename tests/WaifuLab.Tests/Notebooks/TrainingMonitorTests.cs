@@ -1,4 +1,5 @@
 using WaifuLab.Notebooks;
+using WaifuLab.Stabilizers;
 using WaifuLab.Training;
 using static WaifuLab.Tests.Training.TrainingFixtures;
 
@@ -92,6 +93,26 @@ public sealed class TrainingMonitorTests : TempFolderTest
             TrainingMonitor.Train(resumed, data);
         Assert.Equal(48, resumed.Iteration);
         Assert.Equal(Enumerable.Range(1, 48).Select(i => (long)i), resumed.History.Select(s => s.Iteration));
+    }
+
+    [Fact]
+    public async Task SIGINT_during_an_ablation_cell_stops_the_row_being_trained_with_a_checkpoint()
+    {
+        Assert.False(CellInterrupt.SigintIgnored(File.ReadAllText("/proc/self/status")),
+            "this test process inherited SIGINT ignored (dotnet test was started as a background job of a script): run it from a terminal or through .ci/run, which resets SIGINT");
+        using var data = MakeData();
+        var checkpoint = Path.Combine(Root, "row", "checkpoints", "last.ckpt");
+        // Stop once the row has checkpointed its first epoch: well inside its 4,000 iterations.
+        var sender = Task.Run(() =>
+        {
+            while (!File.Exists(checkpoint)) Thread.Sleep(20);
+            SendSigint();
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => CellInterrupt.Run(ct =>
+            TrainerAblation.RunOne("row", Tiny with { Epochs = 1000 }, data, Root, ct: ct)));
+        await sender;
+        // We are still here (without the scope SIGINT would end the process) and the row kept where it stopped.
+        Assert.InRange(GanTrainer.ReadHeader(checkpoint).Iteration, 4, 3999);
     }
 
     [Fact]
