@@ -122,6 +122,23 @@ public sealed class StyleModelTests : TempFolderTest
     }
 
     [Fact]
+    public void ManyFacesAreDrawnInChunksAndEachIsTheFaceItIsAlone()
+    {
+        using var scope = NewDisposeScope();
+        using var g = NewG();
+        int n = WaifuLab.Sampling.StyleMixing.Chunk + 3; // one full chunk and a ragged one
+        var ws = WaifuLab.Sampling.StyleMixing.Ws(g, n, seed: 5);
+        var all = WaifuLab.Sampling.StyleMixing.Synthesize(g, ws);
+        Assert.Equal(new long[] { n, 3, 32, 32 }, all.shape);
+        foreach (int i in new[] { 0, WaifuLab.Sampling.StyleMixing.Chunk - 1, WaifuLab.Sampling.StyleMixing.Chunk, n - 1 })
+        {
+            var alone = WaifuLab.Sampling.StyleMixing.Synthesize(g, ws.narrow(0, i, 1));
+            Assert.True(all[i].allclose(alone[0], rtol: 1e-4, atol: 1e-5), $"face {i} differs from the same w drawn alone");
+        }
+        Assert.True(g.training, "the generator's mode is restored");
+    }
+
+    [Fact]
     public void ATrainingStepMovesGAndDAndRunsStyleMixingAndLazyR1()
     {
         using var data = MakeData();
