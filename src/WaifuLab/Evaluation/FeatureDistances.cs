@@ -8,12 +8,15 @@ namespace WaifuLab.Evaluation;
 /// </summary>
 public static class FeatureDistances
 {
+    /// <summary>Each row of (N,F) scaled to unit length (differentiable; the projector's feature loss uses it too).</summary>
+    public static Tensor UnitRows(Tensor f) => f / (f.norm(1, true) + 1e-8);
+
     /// <summary>Mean squared distance between every pair of rows of <paramref name="features"/> (N,F): a sample's variety.</summary>
     public static double MeanPairwise(Tensor features)
     {
         if (features.shape[0] < 2) throw new ArgumentException("variety needs at least 2 images");
         using var scope = NewDisposeScope();
-        var f = nn.functional.normalize(features.to(float64), dim: 1);
+        var f = UnitRows(features.to(float64));
         long n = f.shape[0];
         var d = cdist(f, f).pow(2);
         return d.sum().item<double>() / (n * (n - 1));
@@ -24,7 +27,7 @@ public static class FeatureDistances
     {
         if (features.shape[0] < 2) throw new ArgumentException("a walk needs at least 2 frames");
         using var scope = NewDisposeScope();
-        var f = nn.functional.normalize(features.to(float64), dim: 1);
+        var f = UnitRows(features.to(float64));
         long n = f.shape[0];
         return (f.narrow(0, 1, n - 1) - f.narrow(0, 0, n - 1)).pow(2).sum(1).mean().item<double>();
     }

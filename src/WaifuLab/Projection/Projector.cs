@@ -53,7 +53,7 @@ public static class Projector
             // With a classifier the final feature distance is always reported; it costs a pass per step only when weighted.
             bool useFeatures = features is not null && options.FeatureWeight > 0;
             if (features is not null)
-                using (no_grad()) targetFeatures = UnitRows(features!.FeaturesDifferentiable(x0)).detach();
+                using (no_grad()) targetFeatures = FeatureDistances.UnitRows(features!.FeaturesDifferentiable(x0)).detach();
 
             var z = nn.Parameter(randn([restarts, nz], generator: random).to(device));
             var logits = nn.Parameter(tensor(initial, [1, width]).repeat(restarts, 1).to(device), options.OptimizeCondition);
@@ -130,7 +130,7 @@ public static class Projector
             Tensor? targetFeatures = null;
             bool useFeatures = features is not null && options.FeatureWeight > 0;
             if (features is not null)
-                using (no_grad()) targetFeatures = UnitRows(features.FeaturesDifferentiable(x0)).detach();
+                using (no_grad()) targetFeatures = FeatureDistances.UnitRows(features.FeaturesDifferentiable(x0)).detach();
             Tensor wAvg, wStd;
             using (no_grad())
             {
@@ -153,7 +153,7 @@ public static class Projector
                 Tensor? feature = null;
                 if (tf is not null)
                 {
-                    feature = (UnitRows(features!.FeaturesDifferentiable(images)) - tf).square().sum(1).to(pixel.device);
+                    feature = (FeatureDistances.UnitRows(features!.FeaturesDifferentiable(images)) - tf).square().sum(1).to(pixel.device);
                     if (options.FeatureWeight > 0) loss = loss + feature * options.FeatureWeight;
                 }
                 return (loss, pixel, feature);
@@ -245,15 +245,13 @@ public static class Projector
         if (targetFeatures is not null)
         {
             // The classifier may sit on another device than G (a CPU classifier with a GPU generator).
-            feature = (UnitRows(features!.FeaturesDifferentiable(images)) - targetFeatures).square().sum(1).to(pixel.device);
+            feature = (FeatureDistances.UnitRows(features!.FeaturesDifferentiable(images)) - targetFeatures).square().sum(1).to(pixel.device);
             if (options.FeatureWeight > 0) loss = loss + feature * options.FeatureWeight;
         }
         if (options.LatentWeight > 0)
             loss = loss + (z.square().mean([1]) - 1).square() * options.LatentWeight;
         return (loss, pixel, feature);
     }
-
-    static Tensor UnitRows(Tensor f) => f / (f.norm(1, true) + 1e-8);
 
     static float[] InitialLogits(ConditionalGenerator g, Tensor target, ProjectionOptions options, AttributeClassifier? classifier)
     {

@@ -72,13 +72,7 @@ public static class TrainerAblation
         options = (options with { Dominance = options.Dominance ?? dominance }).Validate();
 
         var folder = Path.Combine(workFolder, name);
-        // Only ever delete what an earlier ablation wrote (a run folder), never an arbitrary directory.
-        if (Directory.Exists(folder))
-        {
-            if (!File.Exists(Path.Combine(folder, "options.json")))
-                throw new IOException($"{folder} exists and is not a run folder: choose another work folder");
-            Directory.Delete(folder, recursive: true);
-        }
+        new RunFolder(folder).Discard(); // an earlier ablation's row, never an arbitrary directory
 
         using var trainer = new GanTrainer(options, folder);
         if (log is not null) log.WriteLine($"--- {name} ---");

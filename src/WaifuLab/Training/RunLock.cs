@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -14,7 +15,12 @@ public sealed class RunLock : IDisposable
     public const string FileName = ".lock";
     public const string OwnerFileName = ".lock.owner";
 
+    // Roots this process holds a lock on, with a count: a notebook kernel may still hold its earlier trainer's lock
+    // when a cell starts that run afresh (RunFolder.Discard), and that is not another process's run.
+    static readonly ConcurrentDictionary<string, int> HeldHere = new();
+
     readonly FileStream _stream;
+    bool _disposed;
 
     RunLock(string root, FileStream stream)
     {
@@ -56,8 +62,12 @@ public sealed class RunLock : IDisposable
             stream.Dispose();
             throw;
         }
+        HeldHere.AddOrUpdate(root, 1, (_, n) => n + 1);
         return new RunLock(root, stream);
     }
+
+    /// <summary>Whether this process holds the lock on <paramref name="runFolder"/> (through a trainer not yet disposed).</summary>
+    public static bool IsHeldHere(string runFolder) => HeldHere.ContainsKey(Path.GetFullPath(runFolder));
 
     /// <summary>Who holds the lock, as its owner file says; "another process" when unreadable.</summary>
     static string Owner(string root)
@@ -86,5 +96,13 @@ public sealed class RunLock : IDisposable
         }
     }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _stream.Dispose();
+        // Decrement, removing the entry at zero; a concurrent Acquire of the same root retries.
+        while (HeldHere.TryGetValue(Root, out int n))
+            if (n > 1 ? HeldHere.TryUpdate(Root, n - 1, n) : HeldHere.TryRemove(new KeyValuePair<string, int>(Root, n))) break;
+    }
 }

@@ -31,6 +31,36 @@ public sealed class RunFolderSafetyTests : TempFolderTest
     }
 
     [Fact]
+    public void StartingAfreshDeletesOnlyARunFolderAndNeverOneAnotherProcessIsTrainingIn()
+    {
+        using var data = MakeData();
+        // A mistyped run name that lands on a user's folder (or on runs/ itself) deletes nothing and says why.
+        var photos = Run("photos");
+        Directory.CreateDirectory(photos);
+        File.WriteAllText(Path.Combine(photos, "a.png"), "keep");
+        var e = Assert.Throws<IOException>(() => new RunFolder(photos).Discard());
+        Assert.Contains("not a run folder", e.Message);
+        Assert.Contains(photos, e.Message);
+        Assert.True(File.Exists(Path.Combine(photos, "a.png")));
+        new RunFolder(Run("absent")).Discard(); // nothing there, nothing to do
+
+        // This process's earlier trainer still holds the folder, as a notebook kernel does when a cell is run again.
+        var earlier = new GanTrainer(Tiny with { MaxIterations = 1 }, Run("r"));
+        earlier.Train(data);
+        new RunFolder(Run("r")).Discard();
+        Assert.False(Directory.Exists(Run("r")));
+        earlier.Dispose();
+        using (var again = new GanTrainer(Tiny with { MaxIterations = 1 }, Run("r"))) again.Train(data);
+
+        // A lock this process's trainers do not hold is another process's run: refused, nothing deleted.
+        using (new FileStream(Path.Combine(Run("r"), RunLock.FileName), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            Assert.Throws<RunFolderBusyException>(() => new RunFolder(Run("r")).Discard());
+        Assert.True(File.Exists(new RunFolder(Run("r")).LastCheckpoint));
+        new RunFolder(Run("r")).Discard();
+        Assert.False(Directory.Exists(Run("r")));
+    }
+
+    [Fact]
     public void TheCheckpointCarriesItsHistorySoAKillBeforeHistoryCsvLosesNoRows()
     {
         using var data = MakeData();
