@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
+using System.Runtime.CompilerServices;
 using System.Text;
 using WaifuLab.Conditional;
 using WaifuLab.Data;
@@ -11,9 +11,10 @@ using static WaifuLab.Tests.Training.TrainingFixtures;
 namespace WaifuLab.Tests.Training;
 
 /// <summary>
-/// The numbers a seed gives, pinned to the last digit: the plain DCGAN, the cGAN presets' recipe and the stabiliser
-/// ablation rows, each at a tiny size. Recorded from the trainer before the update step, the models and the options
-/// were unified, so any change of arithmetic there shows up here. A test fails with the rows it got, to compare.
+/// The numbers a seed gives, pinned: the plain DCGAN, the cGAN presets' recipe and the stabiliser ablation rows, each at
+/// a tiny size. Recorded from the trainer before the update step, the models and the options were unified, so any change
+/// of arithmetic there shows up here. The rows live in PinnedRows/, one file per case; a test fails with the first number
+/// that moved and the rows it got, to compare. WAIFULAB_RECORD_PINNED=1 rewrites the files after a change meant to move them.
 /// </summary>
 [Collection(SerialTorch.Name)]
 public sealed class PinnedBehaviourTests : TempFolderTest
@@ -22,6 +23,14 @@ public sealed class PinnedBehaviourTests : TempFolderTest
     // It is process-wide: an earlier test that loads a checkpoint made with --threads 1 (GanTrainer applies a run's
     // Threads) leaves libtorch at 1, and these rows then differed from iteration 2 in full-suite runs.
     public PinnedBehaviourTests() => TorchSharp.torch.set_num_threads(2);
+
+    // Not bit-exact: libtorch picks its kernels by CPU, and hashes pinned on an Intel AVX-512 host failed on AMD EPYC
+    // hosts from the 8th digit on. The first row (before any G update) stays within 1e-6 across kernels, so it is held
+    // to 1e-5, which a 10 % change of LrD already breaks. After that Adam turns last-bit differences of near-zero
+    // gradients into whole steps: libtorch's scalar kernels (ATEN_CPU_CAPABILITY=default) against its AVX-512 ones drift
+    // by up to 1.4e-2 by step 5 (the R1 row), as much as a 10 % learning-rate change does, so later rows are held to 5e-2:
+    // they catch a missing term, a wrong sign or a skipped step, and row 1 carries the fine check.
+    static double Tolerance(int row) => row == 0 ? 1e-5 : 5e-2;
 
     static readonly string[] ConditionalKeys = ["aux_d", "aux_g", "mode_seeking"];
     static readonly string[] AblationKeys =
@@ -41,10 +50,43 @@ public sealed class PinnedBehaviourTests : TempFolderTest
         return text.ToString();
     }
 
-    static string Hash(string rows) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(rows)))[..16];
+    static string RowsFile(string name, [CallerFilePath] string here = "") =>
+        Path.Combine(Path.GetDirectoryName(here)!, "PinnedRows", name + ".txt");
 
-    static void AssertPinned(string expectedHash, string rows) =>
-        Assert.True(expectedHash == Hash(rows), $"the rows changed (hash {Hash(rows)}, pinned {expectedHash}):\n{rows}");
+    static void AssertPinned(string name, string rows)
+    {
+        var file = RowsFile(name);
+        if (Environment.GetEnvironmentVariable("WAIFULAB_RECORD_PINNED") == "1") File.WriteAllText(file, rows);
+        var moved = FirstDifference(File.ReadAllText(file), rows);
+        Assert.True(moved is null, $"{name}: {moved} (PinnedRows/{name}.txt); the rows got:\n{rows}");
+    }
+
+    /// <summary>Where <paramref name="got"/> leaves the pinned rows: a field's name or text, or a number beyond <see cref="Tolerance"/> (relative, or absolute below 1).</summary>
+    static string? FirstDifference(string pinned, string got)
+    {
+        string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var (p, g) = (Lines(pinned), Lines(got));
+        if (p.Length != g.Length) return $"{g.Length} rows, pinned {p.Length}";
+        for (var row = 0; row < p.Length; row++)
+        {
+            var (pf, gf) = (p[row].Split(' '), g[row].Split(' '));
+            if (pf.Length != gf.Length) return $"row {row + 1} has {gf.Length} fields, pinned {pf.Length}";
+            for (var i = 0; i < pf.Length; i++)
+            {
+                var (pk, pv) = SplitField(pf[i]);
+                var (gk, gv) = SplitField(gf[i]);
+                var same = pk == gk && (pv == gv || (Number(pv) is { } a && Number(gv) is { } b && Math.Abs(a - b) <= Tolerance(row) * Math.Max(1, Math.Abs(a))));
+                if (!same) return $"row {row + 1} field {i + 1} is {gf[i]}, pinned {pf[i]}";
+            }
+        }
+        return null;
+    }
+
+    static (string Key, string Value) SplitField(string field) =>
+        field.IndexOf('=') is var at and >= 0 ? (field[..at], field[(at + 1)..]) : ("", field);
+
+    static double? Number(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
 
     [Fact]
     public void PlainDcganGivesThePinnedLosses()
@@ -54,9 +96,7 @@ public sealed class PinnedBehaviourTests : TempFolderTest
         t.Train(data);
         var rows = Rows(t.History, []);
         Assert.Null(t.History[^1].Extra);
-        // The first iteration in full, so a reader sees what the hash stands for.
-        Assert.StartsWith("1 1 1.4797732830047607 0.7989686727523804 0.42383554577827454 0.46095648407936096 0.4500560164451599\n", rows);
-        AssertPinned("FB74612EF05F1228", rows);
+        AssertPinned("plain-dcgan", rows);
     }
 
     public static TrainOptions TinyCganPreset => Presets.Get("cgan-smoke") with
@@ -73,25 +113,22 @@ public sealed class PinnedBehaviourTests : TempFolderTest
         t.Train(data);
         var rows = Rows(t.History, ConditionalKeys);
         using var sample = t.Sample(6, t.Request("hair=white", "mouth=0.8"), seed: 5);
-        // Sampling is not bit-exact from call to call (libtorch's convolutions), so the EMA images are pinned to 5 decimals.
-        var summary = string.Create(CultureInfo.InvariantCulture,
-            $"mean {Math.Round(sample.mean().item<float>(), 5):0.00000} abs {Math.Round(sample.abs().mean().item<float>(), 5):0.00000}");
-        Assert.StartsWith("1 1 4.397095680236816 8.42574405670166 0.40123316645622253 0.4217070937156677 0.420579731464386 aux_d=2.9278414249420166 aux_g=2.3775932788848877 mode_seeking=25.875839233398438\n", rows);
-        Assert.EndsWith("mean -0.01009 abs 0.03953", summary);
-        AssertPinned("733B7EC078717594", rows + summary);
+        // The EMA generator's images, as their mean and mean magnitude.
+        var summary = string.Create(CultureInfo.InvariantCulture, $"mean={sample.mean().item<float>():R} abs={sample.abs().mean().item<float>():R}");
+        AssertPinned("cgan-preset", rows + summary);
     }
 
     [Theory]
-    [InlineData(ConditioningMode.Projection, "EDE4D6ED5CEBDC7E")]
-    [InlineData(ConditioningMode.AuxiliaryClassifier, "AF182CCCDDB53E16")]
-    [InlineData(ConditioningMode.Concat, "85C21ADFADD4A962")]
-    public void EveryConditioningModeGivesThePinnedLosses(ConditioningMode mode, string expectedHash)
+    [InlineData(ConditioningMode.Projection)]
+    [InlineData(ConditioningMode.AuxiliaryClassifier)]
+    [InlineData(ConditioningMode.Concat)]
+    public void EveryConditioningModeGivesThePinnedLosses(ConditioningMode mode)
     {
         using var data = ConditionalTrainerTests.MakeLabelledData();
         var o = ConditionalTrainerTests.TinyConditional(mode) with { MaxIterations = 3, Objective = new() { AuxWeight = 0.5 } };
         using var t = new GanTrainer(o, Path.Combine(Root, mode.ToString()), ConditionalTrainerTests.Schema);
         t.Train(data);
-        AssertPinned(expectedHash, Rows(t.History, ConditionalKeys));
+        AssertPinned($"conditioning-{mode}", Rows(t.History, ConditionalKeys));
     }
 
     static TrainerAblationSetup TinyAblation => new()
@@ -100,30 +137,19 @@ public sealed class PinnedBehaviourTests : TempFolderTest
         Dominance = new DominanceOptions { Window = 2 },
     };
 
-    public static IEnumerable<object[]> AblationPresets() => new (string, string)[]
-    {
-        ("none", "EE401F6F05FC2A4E"),
-        ("label-smoothing", "2B5671D61E92AA9B"),
-        ("instance-noise", "B7125831AA69E7E4"),
-        ("ttur", "E961B82089CC10E5"),
-        ("g-steps-2", "47BE6F054B860A88"),
-        ("hinge", "16B26C1E15329644"),
-        ("spectral-norm", "BB4D9992FB1F374C"),
-        ("r1", "F810D8D0FF42AD67"),
-        ("diffaugment", "26C7066582AEE665"),
-        ("ema", "EE401F6F05FC2A4E"),
-        ("recommended", "E853D084C4AF2E00"),
-    }.Select(p => new object[] { p.Item1, p.Item2 });
+    public static TheoryData<string> AblationPresets() =>
+        ["none", "label-smoothing", "instance-noise", "ttur", "g-steps-2", "hinge", "spectral-norm", "r1", "diffaugment", "ema", "recommended"];
 
     [Theory]
     [MemberData(nameof(AblationPresets))]
-    public void AblationRowsArePinned(string preset, string expectedHash)
+    public void AblationRowsArePinned(string preset)
     {
         using var data = MakeData();
         var row = TrainerAblation.RunOne(preset, Remedies.Get(preset), data, TinyAblation, Root);
         var rows = Rows(row.History, AblationKeys) + string.Create(CultureInfo.InvariantCulture,
             $"{row.DominatedShare:R} {row.DominatedShareByAccuracy:R} {row.Episodes} {row.FinalDReal:R} {row.FinalDFake:R} {row.FinalGOutputGradNorm:R}");
-        AssertPinned(expectedHash, rows);
+        // EMA changes only the weights that sample, never a logged number: its rows are the baseline's.
+        AssertPinned($"ablation-{(preset == "ema" ? "none" : preset)}", rows);
     }
 
     [Fact]
@@ -141,6 +167,6 @@ public sealed class PinnedBehaviourTests : TempFolderTest
             },
         };
         var row = TrainerAblation.RunOne("combined", combined, data, TinyAblation, Root);
-        AssertPinned("D9B10A15915FD78D", Rows(row.History, AblationKeys));
+        AssertPinned("ablation-combined", Rows(row.History, AblationKeys));
     }
 }
