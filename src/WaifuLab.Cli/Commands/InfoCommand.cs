@@ -18,6 +18,7 @@ public static class InfoCommand
             Console.WriteLine($"TorchSharp    {typeof(torch).Assembly.GetName().Version}");
             Console.WriteLine($"native        {report.NativeLibrary ?? "(resolved by the runtime)"}");
             Console.WriteLine($"libstdc++ fix {report.Compat}");
+            Console.WriteLine($"malloc        {report.Heap} ({NativeHeap.Variable}=off for glibc's defaults)");
             Console.WriteLine($"CUDA          {(report.CudaAvailable ? "available" : "not available")}");
             Console.WriteLine($"device        {TorchBackend.Resolve(ComputeDevice.Auto)}");
             Console.WriteLine($"threads       {torch.get_num_threads()}");

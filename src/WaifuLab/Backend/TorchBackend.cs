@@ -5,7 +5,8 @@ namespace WaifuLab.Backend;
 
 /// <summary>
 /// Loads TorchSharp's native backend once per process (applying <see cref="LibStdCxxCompat"/> where the host
-/// needs it), turns a load failure into one clear error, and picks the device and thread count.
+/// needs it, and <see cref="NativeHeap"/>'s malloc settings), turns a load failure into one clear error, and picks the
+/// device and thread count.
 /// Every WaifuLab entry point that touches tensors calls <see cref="EnsureLoaded"/> first.
 /// </summary>
 public static class TorchBackend
@@ -14,7 +15,7 @@ public static class TorchBackend
     static readonly Lazy<LoadReport> _load = new(LoadOnce, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>What happened when the backend was loaded.</summary>
-    public sealed record LoadReport(string? NativeLibrary, LibStdCxxCompat.Outcome Compat, bool CudaAvailable);
+    public sealed record LoadReport(string? NativeLibrary, LibStdCxxCompat.Outcome Compat, bool CudaAvailable, NativeHeap.Outcome Heap);
 
     /// <summary>Loads the native backend (once); throws <see cref="TorchBackendException"/> with a usable message on failure.</summary>
     public static LoadReport EnsureLoaded() => _load.Value;
@@ -80,6 +81,7 @@ public static class TorchBackend
 
     static LoadReport LoadOnce()
     {
+        var heap = NativeHeap.Tune(); // before libtorch allocates its first tensor
         string? path = OperatingSystem.IsLinux() ? CandidatePaths().FirstOrDefault(File.Exists) : null;
         // An interactive host (.NET Interactive) loads TorchSharp.dll from the NuGet cache: no natives beside it.
         var package = OperatingSystem.IsLinux() && path is null ? PackageNatives.Locate() : null;
@@ -112,7 +114,7 @@ public static class TorchBackend
         try
         {
             bool cuda = torch.cuda.is_available();
-            return new LoadReport(path, compat, cuda);
+            return new LoadReport(path, compat, cuda, heap);
         }
         catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)
         {
