@@ -9,7 +9,7 @@ namespace WaifuLab.Models;
 /// The discriminator's residual block (SNGAN / BigGAN): ReLU-conv3x3-ReLU-conv3x3-avgpool, plus a skip path of a 1x1
 /// conv and the same pooling (identity when neither size nor width changes). No BatchNorm: D is kept in check by spectral
 /// norm (applied to every conv by <see cref="ModelFactory"/> when the model options ask for it). The first block reads
-/// the image itself, so it has no leading ReLU and pools before its 1x1 skip conv (SNGAN's "optimized" block).
+/// the image itself, so it has no leading ReLU (SNGAN's "optimized" block).
 /// </summary>
 public sealed class ResidualDownBlock : Module<Tensor, Tensor>
 {
@@ -37,10 +37,10 @@ public sealed class ResidualDownBlock : Module<Tensor, Tensor>
         var h = conv1.call(first ? x : functional.relu(x));
         h = conv2.call(functional.relu(h));
         if (downsample) h = Down(h);
-        var s = x;
-        if (first && downsample) s = Down(s);
+        // Pooling before the 1x1 skip conv in every block: the same result (average pooling commutes with a 1x1 conv)
+        // for a quarter of the conv's work.
+        var s = downsample ? Down(x) : x;
         if (skip is not null) s = skip.call(s);
-        if (!first && downsample) s = Down(s);
         return (h + s).MoveToOuterDisposeScope();
     }
 }

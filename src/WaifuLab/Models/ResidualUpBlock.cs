@@ -8,7 +8,7 @@ namespace WaifuLab.Models;
 
 /// <summary>
 /// The generator's residual block (SNGAN, Miyato et al. 2018; BigGAN, Brock et al. 2019): BN-ReLU-upsample-conv3x3-
-/// BN-ReLU-conv3x3, plus a skip path that is the up-sampled input through a 1x1 conv (identity when neither size nor
+/// BN-ReLU-conv3x3, plus a skip path that is the input through a 1x1 conv, up-sampled (identity when neither size nor
 /// width changes). With a condition size > 0 both norms are <see cref="ConditionalBatchNorm2d"/> of c, so every block sees
 /// the condition. The skip lets gradients reach early blocks undiminished, which is what a deep plain stack lacks.
 /// </summary>
@@ -48,8 +48,10 @@ public sealed class ResidualUpBlock : Module<Tensor, Tensor?, Tensor>
         h = conv1.call(h);
         h = functional.relu(Apply(norm2, h, c));
         h = conv2.call(h);
-        var s = upsample ? Up(x) : x;
-        if (skip is not null) s = skip.call(s);
+        // The 1x1 skip conv before the up-sampling: the same result (nearest up-sampling commutes with a 1x1 conv), a
+        // quarter of the work, and the up-sampled tensor has the output's width instead of the input's (half at every stage).
+        var s = skip is null ? x : skip.call(x);
+        if (upsample) s = Up(s);
         return (h + s).MoveToOuterDisposeScope();
     }
 }

@@ -58,12 +58,13 @@ public static class Presets
     };
 
     /// <summary>
-    /// resnet128-quick's length, for about deep128-quick's wall clock (1,000 iterations). `waifulab bench` on a 2-core AMD EPYC
-    /// host (2026-12-05, batch 32, bare loops): the residual pair 2,159 ms/it against the deep DCGAN's 498, 4.3x; the
-    /// remedies add about 10 % (notebook 02: 994 against 858 ms/it), so 4.7x and 1,000 / 4.7 = 210 iterations. Notebook 02
-    /// measures the ratio again on the machine it runs on and sets the cure's length from it.
+    /// resnet128-quick's length, for about deep128-quick's wall clock (1,000 iterations). `waifulab bench --trainer-only` on a
+    /// 2-core AMD EPYC host (2026-12-05, batch 32, glibc malloc tuned by <see cref="Backend.NativeHeap"/>): the residual pair
+    /// 1,419 ms/it against the deep DCGAN's 417, 3.4x; the remedies add about 10 % (notebook 02: 994 against 858 ms/it), so
+    /// 3.7x and 1,000 / 3.7 = 270 iterations. Notebook 02 measures the ratio again on the machine it runs on and sets the
+    /// cure's length from it.
     /// </summary>
-    public const int ResnetQuickIterations = 210;
+    public const int ResnetQuickIterations = 270;
 
     /// <summary>The resnet architecture with the recommended remedies (<see cref="Remedies"/>), as the resnet presets use it.</summary>
     static TrainOptions Resnet(TrainOptions o) =>
