@@ -6,9 +6,9 @@ namespace WaifuLab.Backend;
 /// Keeps libtorch's freed CPU tensors in the process's malloc heap instead of handing them back to the kernel.
 /// glibc serves a large block with a fresh mmap and unmaps it on free, and trims the heap top past 128 KiB; a training
 /// step at 128 px allocates and frees tens of blocks of 32-64 MiB, so every step faults their pages in anew, the kernel
-/// zeroing each one. Measured on a 2-core AMD EPYC host, batch 32 at 128 px: the residual G's forward and backward took
-/// 2,503 ms with glibc's defaults and 454 ms tuned (the deep DCGAN's G 245 -> 123 ms). The cost: the heap keeps its
-/// high-water mark (the peak the process reached anyway) until the process ends.
+/// zeroing each one. `waifulab bench --arch resnet --size 128 --nf 16 --batch 32 --trainer-only` on a 2-core AMD EPYC host:
+/// 2,207 ms/it with glibc's defaults, 1,419 tuned; peak RSS 1,262 and 1,623 MB, since the heap keeps its high-water mark
+/// until the process ends (environment.md has the other architectures).
 /// Tuning is mmap off and trimming off, and at most one arena for threads that start later. Threads that already
 /// have an arena of their own keep it, and a thread arena's heap holds at most 64 MiB, so larger blocks are still
 /// mmapped there: the whole gain needs <c>MALLOC_ARENA_MAX=1</c> in the environment at process start (environment.md).
