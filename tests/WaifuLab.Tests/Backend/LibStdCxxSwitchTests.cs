@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using WaifuLab.Backend;
+using WaifuLab.Tests.Cli;
 
 namespace WaifuLab.Tests.Backend;
 
@@ -17,16 +17,9 @@ public class LibStdCxxSwitchTests
     public void The_environment_variable_turns_the_fix_off_for_a_new_process()
     {
         // The CLI deployed beside the tests, in a process of its own: the variable is read before libtorch loads.
-        var cli = Path.Combine(AppContext.BaseDirectory, "WaifuLab.Cli.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(cli);
-        info.ArgumentList.Add("info");
-        info.Environment[TorchBackend.FixVariable] = "off";
-        using var p = Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
+        var r = CliProcess.Run(AppContext.BaseDirectory, ["info"], new Dictionary<string, string> { [TorchBackend.FixVariable] = "off" });
         // The library in this folder was patched by the test process already, so it still loads; the fix reports itself off.
-        Assert.Equal(0, p.ExitCode);
-        Assert.Matches(@"libstdc\+\+ fix\s+Disabled", output);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Matches(@"libstdc\+\+ fix\s+Disabled", r.Stdout);
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using WaifuLab.Backend;
+using WaifuLab.Tests.Cli;
 using static TorchSharp.torch;
 
 namespace WaifuLab.Tests.Backend;
@@ -41,15 +41,8 @@ public class NativeHeapTests
     [Fact]
     public void The_environment_variable_leaves_glibc_defaults_for_a_new_process()
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "WaifuLab.Cli.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(cli);
-        info.ArgumentList.Add("info");
-        info.Environment[NativeHeap.Variable] = "off";
-        using var p = Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
-        Assert.Equal(0, p.ExitCode);
-        Assert.Matches(@"malloc\s+Disabled", output);
+        var r = CliProcess.Run(AppContext.BaseDirectory, ["info"], new Dictionary<string, string> { [NativeHeap.Variable] = "off" });
+        Assert.Equal(0, r.ExitCode);
+        Assert.Matches(@"malloc\s+Disabled", r.Stdout);
     }
 }

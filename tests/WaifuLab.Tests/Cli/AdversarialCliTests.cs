@@ -177,8 +177,8 @@ sealed class CliProcess : IDisposable
 
     public record Result(int ExitCode, string Stdout, string Stderr);
 
-    /// <summary>Starts the CLI in <paramref name="cwd"/>; a leading "--ulimit-f N" runs it under bash's ulimit -f N.</summary>
-    public static CliProcess Start(string cwd, string[] args)
+    /// <summary>Starts the CLI in <paramref name="cwd"/>, with <paramref name="environment"/> added; a leading "--ulimit-f N" runs it under bash's ulimit -f N.</summary>
+    public static CliProcess Start(string cwd, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "WaifuLab.Cli.dll");
         var info = new ProcessStartInfo { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -197,6 +197,7 @@ sealed class CliProcess : IDisposable
             foreach (var a in args) info.ArgumentList.Add(a);
         }
         info.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var p = new CliProcess(Process.Start(info)!);
         p._process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (p._out) p._out.Append(e.Data).Append('\n'); };
         p._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (p._err) p._err.Append(e.Data).Append('\n'); };
@@ -205,9 +206,9 @@ sealed class CliProcess : IDisposable
         return p;
     }
 
-    public static Result Run(string cwd, string[] args)
+    public static Result Run(string cwd, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var p = Start(cwd, args);
+        using var p = Start(cwd, args, environment);
         return p.Finish();
     }
 
