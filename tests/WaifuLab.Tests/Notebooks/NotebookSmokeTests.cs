@@ -8,8 +8,9 @@ namespace WaifuLab.Tests.Notebooks;
 /// Every notebook of notebooks/ runs with <c>-p preset smoke</c> in both engines a user has: the headless runner
 /// (<c>waifulab notebook run</c>, its own process as CI runs it) and the real .NET Interactive kernel driven by
 /// Jupyter's client (<see cref="RealKernel"/>), as VS Code and Jupyter run it. A failing cell, a notebook without
-/// pictures, or engines that disagree on which cells show images and charts fail the test. Outputs go to temporary
-/// copies; the committed notebooks are untouched.
+/// pictures, or engines that disagree on which cells show images and charts fail the test. The notebooks run from a
+/// temporary copy of the repository's layout (<see cref="NotebookSmoke.Runs.Notebook"/>), so their <c>../runs</c>
+/// folders are the copy's: a smoke run never replaces a user's run of the same name in the repository's runs/.
 /// </summary>
 [Collection(NotebookSmoke.Name)]
 public sealed class NotebookSmokeTests(NotebookSmoke.Runs runs)
@@ -29,6 +30,7 @@ public sealed class NotebookSmokeTests(NotebookSmoke.Runs runs)
         var (code, log, executed) = runs.Runner(notebook);
         Assert.True(code == 0, $"{notebook} failed in the runner (exit {code}):\n{log}");
         AssertCleanWithPictures(executed, notebook, "the runner");
+        Assert.Equal(runs.RepositoryRunsBefore, NotebookSmoke.Runs.Snapshot(Repo.PathOf("runs")));
     }
 
     [Theory]
@@ -36,7 +38,7 @@ public sealed class NotebookSmokeTests(NotebookSmoke.Runs runs)
     public void Runs_in_the_real_kernel_like_the_runner(string notebook)
     {
         var output = Path.Combine(runs.Folder, "kernel-" + notebook);
-        var (code, log, kernel) = RealKernel.RunNotebook(Path.Combine(Repo.Root, "notebooks", notebook), output,
+        var (code, log, kernel) = RealKernel.RunNotebook(runs.Notebook(notebook), output,
             [new("preset", "smoke")], TimeSpan.FromMinutes(10));
         Assert.True(code == 0, $"{notebook} failed in the real kernel (exit {code}):\n{Tail(log)}\n{Errors(kernel)}");
         AssertCleanWithPictures(kernel, notebook, "the real kernel");
@@ -58,7 +60,7 @@ public sealed class NotebookSmokeTests(NotebookSmoke.Runs runs)
         // FSharp.Core is redirected to the kernel's) must equal the runner's.
         const string notebook = "00-runner-check.ipynb";
         var output = Path.Combine(runs.Folder, "kernel-charts-" + notebook);
-        var (code, log, kernel) = RealKernel.RunNotebook(Path.Combine(Repo.Root, "notebooks", notebook), output,
+        var (code, log, kernel) = RealKernel.RunNotebook(runs.Notebook(notebook), output,
             [new("preset", "smoke")], TimeSpan.FromMinutes(5));
         Assert.True(code == 0, Tail(log));
         var figures = (Figures(runs.Runner(notebook).Executed), Figures(kernel));
@@ -99,11 +101,38 @@ public sealed class NotebookSmoke : ICollectionFixture<NotebookSmoke.Runs>
 {
     public const string Name = "notebook smoke";
 
-    /// <summary>Each notebook's runner run, made once and shared by the tests that look at it; a temporary folder for outputs.</summary>
+    /// <summary>
+    /// Each notebook's runner run, made once and shared by the tests that look at it, in a temporary folder that also
+    /// holds outputs. The notebooks run from <c>Folder/repo/notebooks</c>, beside links to the repository's src/ (the
+    /// built library they reference) and data/ (the built-in dataset, drawn once), so what they write to
+    /// <c>../runs</c> stays in the copy.
+    /// </summary>
     public sealed class Runs : IDisposable
     {
         readonly Dictionary<string, (int, string, NotebookDocument)> _runner = [];
         public string Folder { get; } = Directory.CreateTempSubdirectory("waifulab-smoke-").FullName;
+
+        /// <summary>Every file under the repository's runs/ with its size and write time, taken before any notebook ran.</summary>
+        public IReadOnlyList<string> RepositoryRunsBefore { get; } = Snapshot(Repo.PathOf("runs"));
+
+        public Runs()
+        {
+            var copy = Path.Combine(Folder, "repo");
+            Directory.CreateDirectory(Path.Combine(copy, "notebooks"));
+            File.Copy(Repo.PathOf("WaifuLab.sln"), Path.Combine(copy, "WaifuLab.sln")); // marks the root, as in a clone
+            foreach (var link in new[] { "src", "data" })
+                Directory.CreateSymbolicLink(Path.Combine(copy, link), Repo.PathOf(link));
+            foreach (var notebook in Directory.GetFiles(Repo.PathOf("notebooks"), "*.ipynb"))
+                File.Copy(notebook, Path.Combine(copy, "notebooks", Path.GetFileName(notebook)));
+        }
+
+        /// <summary>The copy of notebooks/<paramref name="notebook"/> that the tests run.</summary>
+        public string Notebook(string notebook) => Path.Combine(Folder, "repo", "notebooks", notebook);
+
+        public static IReadOnlyList<string> Snapshot(string folder) => Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                .Select(f => $"{f} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f):O}").ToList()
+            : [];
 
         public (int Code, string Log, NotebookDocument Executed) Runner(string notebook)
         {
@@ -111,7 +140,7 @@ public sealed class NotebookSmoke : ICollectionFixture<NotebookSmoke.Runs>
             {
                 if (_runner.TryGetValue(notebook, out var done)) return done;
                 var output = Path.Combine(Folder, "runner-" + notebook);
-                var (code, log) = RunCli("notebook", "run", Path.Combine(Repo.Root, "notebooks", notebook),
+                var (code, log) = RunCli("notebook", "run", Notebook(notebook),
                     "-p", "preset", "smoke", "--out", output, "--plotly", "cdn", "--timeout", "900");
                 return _runner[notebook] = (code, log, File.Exists(output) ? NotebookDocument.Load(output) : new NotebookDocument());
             }
