@@ -36,6 +36,8 @@ public static class NumericRanges
         ["--batch"] = () => new(1, 65_536),
         ["--lr-g"] = () => new(0, 10, OpenLow: true),
         ["--lr-d"] = () => new(0, 10, OpenLow: true),
+        ["--beta1"] = () => new(0, 0.999999, Why: "Adam needs it below 1"),
+        ["--beta2"] = () => new(0, 0.999999, Why: "Adam needs it below 1"),
         ["--aux-weight"] = () => new(0, 1000),
         ["--mode-seeking"] = () => new(0, 1000),
         ["--ema"] = () => new(0, 0.999999),

@@ -25,6 +25,8 @@ public static class TrainCommand
         var batchSize = new Option<int?>("--batch-size") { Description = "Images per batch." };
         var lrG = new Option<double?>("--lr-g") { Description = "Generator learning rate (Adam)." };
         var lrD = new Option<double?>("--lr-d") { Description = "Discriminator learning rate (Adam)." };
+        var beta1 = new Option<double?>("--beta1") { Description = "Adam's beta1 for G and D (DCGAN: 0.5; SNGAN, BigGAN and StyleGAN2: 0)." };
+        var beta2 = new Option<double?>("--beta2") { Description = "Adam's beta2 for G and D (DCGAN: 0.999; StyleGAN2: 0.99)." };
         var seed = new Option<long?>("--seed") { Description = "Seed of every random draw of the run." };
         var device = new Option<ComputeDevice?>("--device") { Description = "auto (CUDA when present), cpu or cuda." };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
@@ -58,7 +60,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a DCGAN on a folder of images; writes options, history, sample grids and checkpoints to a run folder.")
         {
-            preset, data, output, epochs, maxIterations, batchSize, lrG, lrD, seed, device, threads, resume, logEvery, evalEvery, checkpointEvery,
+            preset, data, output, epochs, maxIterations, batchSize, lrG, lrD, beta1, beta2, seed, device, threads, resume, logEvery, evalEvery, checkpointEvery,
             conditional, conditioning, cbn, auxWeight, modeSeeking, ema,
             remedies, loss, labelSmoothing, instanceNoise, instanceNoiseIterations, diffAugment, diffAugmentPolicy, r1, r1Every,
             dSteps, gSteps, spectralNorm, dominance,
@@ -78,6 +80,8 @@ public static class TrainCommand
                     BatchSize = parse.GetValue(batchSize) ?? o.BatchSize,
                     LrG = parse.GetValue(lrG) ?? o.LrG,
                     LrD = parse.GetValue(lrD) ?? o.LrD,
+                    Beta1 = parse.GetValue(beta1) ?? o.Beta1,
+                    Beta2 = parse.GetValue(beta2) ?? o.Beta2,
                     Seed = parse.GetValue(seed) ?? o.Seed,
                     Device = parse.GetValue(device) ?? o.Device,
                     Threads = parse.GetValue(threads) ?? o.Threads,
@@ -135,7 +139,7 @@ public static class TrainCommand
                 var o = trainer.Options;
                 if (trainer.Labels is { } labels)
                     Console.WriteLine($"conditional ({o.Conditioning}) on {string.Join(", ", labels.Attributes.Select(a => a.Name))}");
-                Console.WriteLine($"objective: {o.Objective}; spectral norm on D: {(o.Model.SpectralNorm ? "yes" : "no")}; EMA of G: {(o.EmaBeta > 0 ? o.EmaBeta.ToString(CultureInfo.InvariantCulture) : "off")}; lr G {o.LrG.ToString(CultureInfo.InvariantCulture)}, D {o.LrD.ToString(CultureInfo.InvariantCulture)}");
+                Console.WriteLine($"objective: {o.Objective}; spectral norm on D: {(o.Model.SpectralNorm ? "yes" : "no")}; EMA of G: {(o.EmaBeta > 0 ? o.EmaBeta.ToString(CultureInfo.InvariantCulture) : "off")}; lr G {o.LrG.ToString(CultureInfo.InvariantCulture)}, D {o.LrD.ToString(CultureInfo.InvariantCulture)}; Adam betas {o.Beta1.ToString(CultureInfo.InvariantCulture)}, {o.Beta2.ToString(CultureInfo.InvariantCulture)}");
                 // The trainer caps the batch at the data's size: say the batch it really uses.
                 var batchText = o.BatchSize > dataset.Count ? $"batch {dataset.Count} (asked {o.BatchSize}; the data has {dataset.Count} images)" : $"batch {o.BatchSize}";
                 Console.WriteLine($"run {trainer.Folder.Root}: {dataset.Count} images from {dataset.Source}, {o.Model.ImageSize} px, " +

@@ -131,6 +131,7 @@ public sealed class AdversarialCliTests : TempFolderTest
         [
             Train(run, "--threads", "100000"),
             Train(run, "--lr-g", "1e40"),
+            Train(run, "--beta1", "1"),
             Train(run, "--epochs", "abc"),
             Train(run, "--bogus"),
             Train(run, "--batch-size", "-1"),

@@ -114,13 +114,14 @@ public sealed class ConditionalSampleCommandTests : TempFolderTest
         // Every remedy combines with a conditional preset: the recommended set, then single terms on top.
         var remedies = Path.Combine(Root, "runs", "remedies");
         Assert.Equal(0, Cli("train", "--preset", "cgan-smoke", "--remedies", "recommended", "--r1", "1", "--r1-every", "2", "--instance-noise", "0.1",
-            "--d-steps", "2", "--g-steps", "2", "--lr-d", "4e-4", "--lr-g", "1e-4", "--dominance", "--mode-seeking", "0.5", "--aux-weight", "2",
+            "--d-steps", "2", "--g-steps", "2", "--lr-d", "4e-4", "--lr-g", "1e-4", "--beta1", "0", "--beta2", "0.9", "--dominance", "--mode-seeking", "0.5", "--aux-weight", "2",
             "--data", folder, "--out", remedies, "--max-iterations", "2", "--batch-size", "4", "--device", "cpu"));
         var r = GanTrainer.ReadHeader(new RunFolder(remedies).LastCheckpoint).Options;
         Assert.Equal((WaifuLab.Stabilizers.GanLossKind.Hinge, true, WaifuLab.Stabilizers.DiffAugment.FullPolicy, 0.999),
             (r.Objective.Loss, r.Model.SpectralNorm, r.Objective.DiffAugmentPolicy, r.EmaBeta));
         Assert.Equal((1.0, 2, 0.1, 2, 2, 4e-4, 1e-4, 0.5, 2.0), (r.Objective.R1Gamma, r.Objective.R1Every, r.Objective.InstanceNoiseSigma0,
             r.Objective.DSteps, r.Objective.GSteps, r.LrD, r.LrG, r.Objective.ModeSeekingWeight, r.Objective.AuxWeight));
+        Assert.Equal((0.0, 0.9), (r.Beta1, r.Beta2));
         Assert.NotNull(r.Dominance);
         var smoothing = Path.Combine(Root, "runs", "smoothing");
         Assert.Equal(0, Cli("train", "--preset", "cgan-smoke", "--loss", "saturating", "--label-smoothing", "--diffaugment-policy", "translation",
