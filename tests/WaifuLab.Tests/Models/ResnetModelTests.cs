@@ -130,7 +130,7 @@ public sealed class ResnetModelTests : TempFolderTest
     }
 
     [Fact]
-    public void ResnetPresetsUseTheRecommendedRemedies()
+    public void ResnetPresetsUseTheRecommendedRemediesAndTtur()
     {
         foreach (var name in new[] { "resnet128-smoke", "resnet128-quick", "resnet128-full", "resnet256-smoke", "resnet256-full" })
         {
@@ -140,6 +140,7 @@ public sealed class ResnetModelTests : TempFolderTest
             Assert.Equal(GanLossKind.Hinge, o.Objective.Loss);
             Assert.Equal(DiffAugment.FullPolicy, o.Objective.DiffAugmentPolicy);
             Assert.Equal(0.999, o.EmaBeta);
+            Assert.Equal((1e-4, 4e-4, 0.0), (o.LrG, o.LrD, o.Beta1)); // TTUR with Adam beta1 0: the preset rates collapsed G
             Assert.Equal(name.StartsWith("resnet256") ? 256 : 128, o.Model.ImageSize);
         }
         // The quick preset compares with the failing deep variant on the same data and batch.
