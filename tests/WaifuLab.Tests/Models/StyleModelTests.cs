@@ -18,9 +18,9 @@ public sealed class StyleModelTests : TempFolderTest
         Objective = new() { R1Gamma = 0.1, R1Every = 2, StyleMixingProbability = 0.9 },
     };
 
-    static StyleGenerator NewG(ulong seed = 1)
+    static StyleGenerator NewG(ulong seed = 1, bool skipToRgb = true)
     {
-        var g = new StyleGenerator(TinyStyle);
+        var g = new StyleGenerator(TinyStyle with { Style = TinyStyle.Style with { SkipToRgb = skipToRgb } });
         using var gen = new Generator(seed, CPU);
         DcganInit.Apply(g, gen);
         return g;
@@ -42,6 +42,28 @@ public sealed class StyleModelTests : TempFolderTest
         Assert.Equal(new long[] { 3 }, logits.shape);
         Assert.Throws<ArgumentException>(() => g.Generate(z, ones(3, 2)));
         Assert.Throws<ArgumentException>(() => g.Map(randn(3, 5)));
+    }
+
+    [Fact]
+    public void TheOrigArchitectureHasOnlyTheLastToRgbAndTheSameWs()
+    {
+        using var skip = NewG();
+        using var orig = NewG(skipToRgb: false);
+        string[] ToRgbs(StyleGenerator g) => g.named_parameters().Select(p => p.name).Where(n => n.Contains("torgb")).Select(n => n.Split('.')[0] + "." + n.Split('.')[1]).Distinct().ToArray();
+        Assert.Equal(4, ToRgbs(skip).Length);
+        Assert.Single(ToRgbs(orig));
+        Assert.Equal(skip.NumWs, orig.NumWs);
+        orig.eval();
+        using var _ = no_grad();
+        using var ws = orig.Map(randn(2, 16));
+        using var x = orig.Synthesize(ws);
+        Assert.Equal(new long[] { 2, 3, 32, 32 }, x.shape);
+        // The last w modulates the one toRGB, so it changes every pixel's colour.
+        using var changed = ws.clone();
+        changed.select(1, 7).add_(1);
+        using var y = orig.Synthesize(changed);
+        Assert.True(orig.Synthesize(ws).allclose(x)); // eval mode: a function of ws alone
+        Assert.True(y.sub(x).abs().amin().item<float>() > 0, "the last w should reach every pixel through the one toRGB");
     }
 
     [Fact]

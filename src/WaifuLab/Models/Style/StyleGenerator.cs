@@ -7,7 +7,8 @@ namespace WaifuLab.Models.Style;
 /// The smallest faithful StyleGAN2 generator (Karras et al. 2020; NVlabs stylegan2-ada-pytorch networks.py):
 /// <see cref="MappingNetwork"/> z -> w, then a synthesis network from a learned 4x4 constant, two modulated 3x3
 /// <see cref="SynthesisLayer"/>s per resolution (one at 4x4) with per-pixel noise, and a <see cref="ToRgbLayer"/> per
-/// resolution whose outputs are summed up the resolutions (skip architecture). Every layer reads its own w from
+/// resolution whose outputs are summed up the resolutions (skip architecture; <see cref="StyleModelOptions.SkipToRgb"/>
+/// false keeps only the last resolution's, stylegan2-ada's "orig"). Every layer reads its own w from
 /// ws (N, <see cref="NumWs"/>, wDim): W+ space, where styles can be mixed at any layer. As in the reference, a
 /// resolution's toRGB shares its w with the next resolution's first conv, so a 64 px model has 10 ws: 0-1 at 4 px,
 /// 1-3 at 8, 3-5 at 16, 5-7 at 32, 7-9 at 64. Unconditional; images are not squashed
@@ -20,6 +21,7 @@ public sealed class StyleGenerator : nn.Module<Tensor, Tensor>, IGanGenerator, I
     readonly TorchSharp.Modules.ModuleList<SynthesisLayer> convs;
     readonly TorchSharp.Modules.ModuleList<ToRgbLayer> torgbs;
     readonly int[] _rgbW;
+    readonly int _blocks;
     Generator? _noiseSource;
 
     public StyleGenerator(GanModelOptions options) : base(nameof(StyleGenerator))
@@ -41,8 +43,12 @@ public sealed class StyleGenerator : nn.Module<Tensor, Tensor>, IGanGenerator, I
                 convs.Add(new SynthesisLayer($"b{r}_conv0", style.WDim, Channels(r / 2), c, r, up: true));
             }
             convs.Add(new SynthesisLayer($"b{r}_conv1", style.WDim, c, c, r, up: false));
-            torgbs.Add(new ToRgbLayer($"b{r}_torgb", style.WDim, c));
-            rgbW.Add(convs.Count); // the w after the block's last conv: the next block's first
+            if (style.SkipToRgb || r == size)
+            {
+                torgbs.Add(new ToRgbLayer($"b{r}_torgb", style.WDim, c));
+                rgbW.Add(convs.Count); // the w after the block's last conv: the next block's first
+            }
+            _blocks++;
         }
         LayerResolutions = Enumerable.Range(0, convs.Count + 1).Select(i => 4 << (i / 2)).ToArray();
         _rgbW = rgbW.ToArray();
@@ -114,11 +120,13 @@ public sealed class StyleGenerator : nn.Module<Tensor, Tensor>, IGanGenerator, I
         var x = @const.unsqueeze(0).repeat(n, 1, 1, 1);
         Tensor? img = null;
         int conv = 0;
-        for (int b = 0; b < torgbs.Count; b++)
+        for (int b = 0; b < _blocks; b++)
         {
             int perBlock = b == 0 ? 1 : 2;
             for (int k = 0; k < perBlock; k++, conv++) x = convs[conv].forward(x, ws.select(1, conv));
-            var rgb = torgbs[b].forward(x, ws.select(1, _rgbW[b]));
+            int t = b - (_blocks - torgbs.Count); // the toRGB of this block; negative: none (the orig architecture)
+            if (t < 0) continue;
+            var rgb = torgbs[t].forward(x, ws.select(1, _rgbW[t]));
             img = img is null ? rgb : nn.functional.interpolate(img, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bilinear, align_corners: false) + rgb;
         }
         return img!;

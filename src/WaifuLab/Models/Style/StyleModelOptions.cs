@@ -16,6 +16,13 @@ public sealed record StyleModelOptions
     /// <summary>Decay of the tracked average w that truncation pulls towards (0.995 in StyleGAN2).</summary>
     public double WAvgBeta { get; init; } = 0.995;
 
+    /// <summary>
+    /// true: every resolution has a toRGB and their outputs are summed up the resolutions (StyleGAN2's "skip" generator);
+    /// false: only the last resolution has one (stylegan2-ada's "orig"), so every colour in the image passes through the
+    /// last toRGB, which the finest w modulates.
+    /// </summary>
+    public bool SkipToRgb { get; init; } = true;
+
     public StyleModelOptions Validate()
     {
         if (MappingLayers is < 1 or > 16) throw new ArgumentException($"mapping layers must be from 1 to 16, got {MappingLayers}", nameof(MappingLayers));
