@@ -19,6 +19,7 @@ public static class InfoCommand
             Console.WriteLine($"native        {report.NativeLibrary ?? "(resolved by the runtime)"}");
             Console.WriteLine($"libstdc++ fix {report.Compat}");
             Console.WriteLine($"malloc        {report.Heap} ({NativeHeap.Variable}=off for glibc's defaults)");
+            Console.WriteLine($"oneDNN        {report.OneDnn} ({OneDnn.Variable}=on|off|auto)");
             Console.WriteLine($"CUDA          {(report.CudaAvailable ? "available" : "not available")}");
             Console.WriteLine($"device        {TorchBackend.Resolve(ComputeDevice.Auto)}");
             Console.WriteLine($"threads       {torch.get_num_threads()}");

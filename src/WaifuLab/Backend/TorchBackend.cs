@@ -5,7 +5,7 @@ namespace WaifuLab.Backend;
 
 /// <summary>
 /// Loads TorchSharp's native backend once per process (applying <see cref="LibStdCxxCompat"/> where the host
-/// needs it, and <see cref="NativeHeap"/>'s malloc settings), turns a load failure into one clear error, and picks the
+/// needs it, <see cref="NativeHeap"/>'s malloc settings and <see cref="OneDnn"/>'s guard), turns a load failure into one clear error, and picks the
 /// device and thread count.
 /// Every WaifuLab entry point that touches tensors calls <see cref="EnsureLoaded"/> first.
 /// </summary>
@@ -15,7 +15,7 @@ public static class TorchBackend
     static readonly Lazy<LoadReport> _load = new(LoadOnce, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>What happened when the backend was loaded.</summary>
-    public sealed record LoadReport(string? NativeLibrary, LibStdCxxCompat.Outcome Compat, bool CudaAvailable, NativeHeap.Outcome Heap);
+    public sealed record LoadReport(string? NativeLibrary, LibStdCxxCompat.Outcome Compat, bool CudaAvailable, NativeHeap.Outcome Heap, OneDnn.Outcome OneDnn);
 
     /// <summary>Loads the native backend (once); throws <see cref="TorchBackendException"/> with a usable message on failure.</summary>
     public static LoadReport EnsureLoaded() => _load.Value;
@@ -114,7 +114,7 @@ public static class TorchBackend
         try
         {
             bool cuda = torch.cuda.is_available();
-            return new LoadReport(path, compat, cuda, heap);
+            return new LoadReport(path, compat, cuda, heap, OneDnn.Apply()); // before the first convolution
         }
         catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)
         {
