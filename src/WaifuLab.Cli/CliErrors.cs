@@ -32,7 +32,8 @@ public static class CliErrors
         catch (Exception e) when (IsUserFacing(e))
         {
             Console.Error.WriteLine($"error: {Message(e)}");
-            return e is ArgumentException ? BadUsage : Failed;
+            // A path the user named that is not there is a usage error too, as a bad number is.
+            return e is ArgumentException or FileNotFoundException or DirectoryNotFoundException ? BadUsage : Failed;
         }
     }
 
