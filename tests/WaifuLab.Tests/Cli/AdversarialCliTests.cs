@@ -154,27 +154,6 @@ public sealed class AdversarialCliTests : TempFolderTest
     }
 
     [Fact]
-    public void MissingPathsAreOneLineUsageErrors()
-    {
-        string run = Path.Combine(Root, "never"), missing = Path.Combine(Root, "no-such");
-        string[][] cases =
-        [
-            ["train", "--data", missing, "--out", run, "--max-iterations", "1"],
-            ["sample", "--checkpoint", missing + ".ckpt"],
-            ["eval", "--checkpoint", missing + ".ckpt"],
-        ];
-        foreach (var c in cases)
-        {
-            var r = CliProcess.Run(Root, c);
-            Assert.True(r.ExitCode == 2, $"{c[0]}: exit {r.ExitCode}, {r.Stderr}");
-            var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-            Assert.StartsWith("error: ", line);
-            Assert.Contains(missing, line);
-        }
-        Assert.False(Directory.Exists(run), "a missing data folder left a run folder behind");
-    }
-
-    [Fact]
     public void ACheckpointCutShortIsNamedInTheError()
     {
         var cut = Path.Combine(Root, "cut.ckpt");

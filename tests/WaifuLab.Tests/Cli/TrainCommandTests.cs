@@ -57,7 +57,10 @@ public sealed class TrainCommandTests : TempFolderTest
         Assert.Equal(CliErrors.Failed, Cli("train", "--preset", "smoke", "--data", empty, "--out", Path.Combine(Root, "y")));
         Assert.False(Directory.Exists(Path.Combine(Root, "y")), "an empty data folder left a run folder behind");
         Assert.Equal(CliErrors.BadUsage, Cli("train", "--preset", "nope", "--data", Root));
-        Assert.Equal(CliErrors.Failed, Cli("train", "--preset", "smoke", "--data", Path.Combine(Root, "missing")));
-        Assert.Equal(CliErrors.Failed, Cli("sample", "--checkpoint", Path.Combine(Root, "missing.ckpt")));
+        // A path the user named that is not there is a usage error, as a bad number is.
+        Assert.Equal(CliErrors.BadUsage, Cli("train", "--preset", "smoke", "--data", Path.Combine(Root, "missing"), "--out", Path.Combine(Root, "z")));
+        Assert.False(Directory.Exists(Path.Combine(Root, "z")), "a missing data folder left a run folder behind");
+        Assert.Equal(CliErrors.BadUsage, Cli("sample", "--checkpoint", Path.Combine(Root, "missing.ckpt")));
+        Assert.Equal(CliErrors.BadUsage, Cli("eval", "--checkpoint", Path.Combine(Root, "missing.ckpt")));
     }
 }
