@@ -10,6 +10,10 @@ namespace WaifuLab.Models.Style;
 /// </summary>
 public sealed class MappingNetwork : nn.Module<Tensor, Tensor>
 {
+    // Held for the process: a temporary Scalar from "x + 1e-8" can be finalized by the GC while libtorch still reads it
+    // (dotnet/TorchSharp#1434; a projection test failed with "Expected false to be true" in Scalar::toFloat).
+    static readonly TorchSharp.Scalar Epsilon = 1e-8;
+
     readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> layers;
     readonly Tensor w_avg;
     readonly double _beta;
@@ -30,7 +34,7 @@ public sealed class MappingNetwork : nn.Module<Tensor, Tensor>
     /// <summary>z (N,nz) -> w (N,wDim); updates the w average when training and <paramref name="trackAverage"/>.</summary>
     public Tensor forward(Tensor z, bool trackAverage)
     {
-        var x = z * (z.square().mean([1], keepdim: true) + 1e-8).rsqrt();
+        var x = z * (z.square().mean([1], keepdim: true) + Epsilon).rsqrt();
         foreach (var layer in layers) x = layer.forward(x);
         if (training && trackAverage)
             using (no_grad()) w_avg.copy_(x.detach().mean([0]).lerp(w_avg, _beta));

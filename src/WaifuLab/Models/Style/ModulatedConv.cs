@@ -9,13 +9,17 @@ namespace WaifuLab.Models.Style;
 /// </summary>
 public static class ModulatedConv
 {
+    // Held for the process: a temporary Scalar from "x + 1e-8" can be finalized by the GC while libtorch still reads it
+    // (dotnet/TorchSharp#1434; a projection test failed with "Expected false to be true" in Scalar::toFloat).
+    static readonly TorchSharp.Scalar Epsilon = 1e-8;
+
     /// <summary>The per-image weights (N,O,I,k,k) for <paramref name="weight"/> (O,I,k,k) and styles (N,I), demodulated when asked.</summary>
     public static Tensor Weights(Tensor weight, Tensor styles, bool demodulate)
     {
         long n = styles.shape[0];
         var w = weight.unsqueeze(0) * styles.reshape(n, 1, -1, 1, 1);
         if (!demodulate) return w;
-        var d = (w.square().sum([2, 3, 4]) + 1e-8).rsqrt();
+        var d = (w.square().sum([2, 3, 4]) + Epsilon).rsqrt();
         return w * d.reshape(n, -1, 1, 1, 1);
     }
 
@@ -30,7 +34,7 @@ public static class ModulatedConv
         long n = x.shape[0], k = weight.shape[2];
         var y = nn.functional.conv2d(x * styles.reshape(n, -1, 1, 1), weight, padding: [k / 2, k / 2]);
         if (!demodulate) return y;
-        var d = (styles.square().matmul(weight.square().sum([2, 3]).t()) + 1e-8).rsqrt(); // (N,O)
+        var d = (styles.square().matmul(weight.square().sum([2, 3]).t()) + Epsilon).rsqrt(); // (N,O)
         return y * d.reshape(n, -1, 1, 1);
     }
 }

@@ -12,6 +12,10 @@ namespace WaifuLab.Models.Style;
 /// </summary>
 public sealed class StyleDiscriminator : nn.Module<Tensor, Tensor>, IGanDiscriminator
 {
+    // Held for the process: a temporary Scalar from "x + 1e-8" can be finalized by the GC while libtorch still reads it
+    // (dotnet/TorchSharp#1434; a projection test failed with "Expected false to be true" in Scalar::toFloat).
+    static readonly TorchSharp.Scalar Epsilon = 1e-8;
+
     readonly EqualizedConv2d fromrgb, epilogue_conv;
     readonly TorchSharp.Modules.ModuleList<EqualizedConv2d> conv0s, conv1s, skips;
     readonly EqualizedLinear epilogue_fc, epilogue_out;
@@ -67,7 +71,7 @@ public sealed class StyleDiscriminator : nn.Module<Tensor, Tensor>, IGanDiscrimi
         while (n % g != 0) g--; // the reference needs N divisible by the group size
         var y = x.reshape(g, n / g, c, h, w);
         y = (y - y.mean([0])).square().mean([0]);
-        y = (y + 1e-8).sqrt().mean([1, 2, 3]); // (N/g)
+        y = (y + Epsilon).sqrt().mean([1, 2, 3]); // (N/g)
         y = y.reshape(-1, 1, 1, 1).repeat(g, 1, h, w);
         return cat([x, y], 1);
     }
