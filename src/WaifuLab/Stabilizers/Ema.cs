@@ -60,9 +60,12 @@ public sealed class Ema
     public void Update()
     {
         double beta = CurrentBeta;
+        // Scalars held for the loop: implicit temporaries can be finalized mid-call (dotnet/TorchSharp#1434, see LeakyRelu).
+        using var keep = beta.ToScalar();
+        using var take = (1.0 - beta).ToScalar();
         using (no_grad())
         {
-            foreach (var (s, m) in _parameters) s.mul_(beta).add_(m, 1.0 - beta);
+            foreach (var (s, m) in _parameters) s.mul_(keep).add_(m, take);
             foreach (var (s, m) in _buffers) s.copy_(m);
         }
         Updates++;
