@@ -21,10 +21,12 @@ public sealed record BandAttributionRow(string Attribute, int Informative, doubl
 /// <c>count</c> pairs of faces (A, B), the mix takes A's ws at the coarse layers (4-8 px) and B's at the rest; an
 /// attribute follows the coarse source when the classifier reads the mix as it reads A, the fine source when it reads
 /// it as B. A continuous attribute follows the source it is nearer to. Pairs the classifier reads alike are left out.
+/// <c>mixed</c> limits A's coarse ws to the convolutions or to the toRGB layers (<see cref="MixedLayers"/>).
 /// </summary>
 public static class StyleBandAttribution
 {
-    public static IReadOnlyList<BandAttributionRow> Measure(StyleGenerator g, AttributeClassifier classifier, int count, long seed, int batchSize = 100)
+    public static IReadOnlyList<BandAttributionRow> Measure(StyleGenerator g, AttributeClassifier classifier, int count, long seed, int batchSize = 100,
+        MixedLayers mixed = MixedLayers.Both)
     {
         if (count < 1 || count > 100_000) throw new ArgumentOutOfRangeException(nameof(count), $"mixes must be 1-100000, got {count}");
         if (classifier.ImageSize != g.Options.ImageSize)
@@ -41,7 +43,7 @@ public static class StyleBandAttribution
             var wb = StyleMixing.Ws(g, n, seed + 2L * done + 1);
             predA.Add(classifier.Predict(StyleMixing.Synthesize(g, wa)));
             predB.Add(classifier.Predict(StyleMixing.Synthesize(g, wb)));
-            predMix.Add(classifier.Predict(StyleMixing.Synthesize(g, StyleGenerator.Mix(wa, wb, first, last))));
+            predMix.Add(classifier.Predict(StyleMixing.Mixed(g, wa, wb, first, last, mixed)));
         }
         var rows = new List<BandAttributionRow>();
         foreach (var spec in classifier.Schema.Attributes)

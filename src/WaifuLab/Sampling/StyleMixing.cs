@@ -46,12 +46,12 @@ public static class StyleMixing
         return Run(g, () => g.Map(z.to(DeviceOf(g)), psi).cpu());
     }
 
-    /// <summary>Images of ws (N,NumWs,wDim), in eval mode, on the CPU.</summary>
+    /// <summary>Images of ws (N,NumWs,wDim), in eval mode, on the CPU; <paramref name="toRgbWs"/> as in <see cref="StyleGenerator.Synthesize"/>.</summary>
     /// <remarks>
     /// In chunks of <see cref="Chunk"/> ws: a modulated convolution makes a weight per sample, so a batch of 1,000
     /// faces at 64 px needed more than 24 GB (notebook 06's truncation cell was killed for memory that way).
     /// </remarks>
-    public static Tensor Synthesize(StyleGenerator g, Tensor ws) => Run(g, () =>
+    public static Tensor Synthesize(StyleGenerator g, Tensor ws, Tensor? toRgbWs = null) => Run(g, () =>
     {
         var device = DeviceOf(g);
         var parts = new List<Tensor>();
@@ -60,8 +60,10 @@ public static class StyleMixing
             for (long start = 0; start < ws.shape[0]; start += Chunk)
             {
                 using var scope = NewDisposeScope();
-                var part = ws.narrow(0, start, Math.Min(Chunk, ws.shape[0] - start)).to(device);
-                parts.Add(g.Synthesize(part).cpu().MoveToOuterDisposeScope());
+                long n = Math.Min(Chunk, ws.shape[0] - start);
+                var part = ws.narrow(0, start, n).to(device);
+                var rgbPart = toRgbWs?.narrow(0, start, n).to(device);
+                parts.Add(g.Synthesize(part, rgbPart).cpu().MoveToOuterDisposeScope());
             }
             return cat(parts, 0);
         }
@@ -70,6 +72,23 @@ public static class StyleMixing
             foreach (var p in parts) p.Dispose();
         }
     });
+
+    /// <summary>
+    /// Images of the style mix that takes layers <paramref name="first"/>..<paramref name="last"/> from
+    /// <paramref name="source"/> and the rest from <paramref name="rest"/>, in the layers <paramref name="mixed"/> names;
+    /// the other layers read <paramref name="rest"/>'s ws throughout.
+    /// </summary>
+    public static Tensor Mixed(StyleGenerator g, Tensor source, Tensor rest, int first, int last, MixedLayers mixed = MixedLayers.Both)
+    {
+        using var mix = StyleGenerator.Mix(source, rest, first, last);
+        return mixed switch
+        {
+            MixedLayers.Both => Synthesize(g, mix),
+            MixedLayers.ConvolutionsOnly => Synthesize(g, mix, toRgbWs: rest),
+            MixedLayers.ToRgbOnly => Synthesize(g, rest, toRgbWs: mix),
+            _ => throw new ArgumentOutOfRangeException(nameof(mixed), mixed, "not a MixedLayers value"),
+        };
+    }
 
     /// <summary>How many ws <see cref="Synthesize"/> draws at once.</summary>
     public const int Chunk = 64;

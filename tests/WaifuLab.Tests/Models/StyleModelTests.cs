@@ -67,6 +67,27 @@ public sealed class StyleModelTests : TempFolderTest
     }
 
     [Fact]
+    public void SeparateToRgbWsReachOnlyTheToRgbLayers()
+    {
+        using var scope = NewDisposeScope();
+        using var g = NewG();
+        using var orig = NewG(skipToRgb: false);
+        using var _ = no_grad();
+        g.eval();
+        orig.eval();
+        var ws = g.Map(randn(2, 16));
+        var other = g.Map(randn(2, 16));
+        Assert.True(Eq(g.Synthesize(ws, ws), g.Synthesize(ws)), "the toRGB ws default to ws");
+        Assert.False(Eq(g.Synthesize(ws, other), g.Synthesize(ws)), "the skip G's toRGB layers read the toRGB ws");
+        Assert.False(Eq(g.Synthesize(ws, other), g.Synthesize(other)), "the convolutions still read ws");
+        // The orig G's one toRGB reads the last w only: other toRGB ws that differ elsewhere change nothing.
+        var lastOnly = ws.clone();
+        lastOnly.narrow(1, 0, 7).copy_(other.narrow(1, 0, 7));
+        Assert.True(Eq(orig.Synthesize(ws, lastOnly), orig.Synthesize(ws)));
+        Assert.Throws<ArgumentException>(() => g.Synthesize(ws, other.narrow(0, 0, 1)));
+    }
+
+    [Fact]
     public void DemodulationGivesUnitNormOutputWeights()
     {
         using var scope = NewDisposeScope();

@@ -11,9 +11,9 @@ namespace WaifuLab.Tests.Sampling;
 /// <summary>Notebook 06's analyses on a tiny untrained 32 px style G: band attribution and latent walks.</summary>
 public sealed class StyleAnalysisTests
 {
-    static StyleGenerator NewG()
+    static StyleGenerator NewG(bool skipToRgb = true)
     {
-        var g = new StyleGenerator(new GanModelOptions(32, 16, 4, 4) { Architecture = ModelFactory.Style, Style = new StyleModelOptions { MappingLayers = 2, WDim = 16 } });
+        var g = new StyleGenerator(new GanModelOptions(32, 16, 4, 4) { Architecture = ModelFactory.Style, Style = new StyleModelOptions { MappingLayers = 2, WDim = 16, SkipToRgb = skipToRgb } });
         using var gen = new Generator(1, CPU);
         DcganInit.Apply(g, gen);
         return g;
@@ -45,6 +45,32 @@ public sealed class StyleAnalysisTests
         var (small, _) = AttributeClassifier.Train(ToySquares.Make(32, seed: 2, size: 16), ToySquares.Schema, new AttributeClassifierOptions(Epochs: 1, Features: 8, Device: ComputeDevice.Cpu));
         using (small)
             Assert.Contains("16 px", Assert.Throws<ArgumentException>(() => StyleBandAttribution.Measure(g, small, 4, seed: 5)).Message);
+    }
+
+    [Fact]
+    public void Mixing_only_the_convolutions_or_only_the_toRGB_layers_takes_the_coarse_source_only_there()
+    {
+        using var scope = NewDisposeScope();
+        using var skip = NewG();
+        using var orig = NewG(skipToRgb: false);
+        var a = StyleMixing.Ws(skip, 3, seed: 1);
+        var b = StyleMixing.Ws(skip, 3, seed: 2);
+        var (first, last) = StyleMixing.Band(skip, "coarse");
+        bool Same(Tensor x, Tensor y) => x.allclose(y, 1e-5, 1e-6);
+        // The orig G's one toRGB reads a fine w (the last), so A's coarse ws cannot reach it: mixing only the toRGB
+        // layers draws B itself, and mixing only the convolutions is the whole mix.
+        var origBoth = StyleMixing.Mixed(orig, a, b, first, last);
+        Assert.True(Same(StyleMixing.Mixed(orig, a, b, first, last, MixedLayers.ToRgbOnly), StyleMixing.Synthesize(orig, b)));
+        Assert.True(Same(StyleMixing.Mixed(orig, a, b, first, last, MixedLayers.ConvolutionsOnly), origBoth));
+        Assert.False(Same(origBoth, StyleMixing.Synthesize(orig, b)));
+        // The skip G's 4 and 8 px toRGB layers read coarse ws: each half of the mix changes the image, and neither is the whole mix.
+        var both = StyleMixing.Mixed(skip, a, b, first, last);
+        var convs = StyleMixing.Mixed(skip, a, b, first, last, MixedLayers.ConvolutionsOnly);
+        var rgbs = StyleMixing.Mixed(skip, a, b, first, last, MixedLayers.ToRgbOnly);
+        var pureB = StyleMixing.Synthesize(skip, b);
+        Assert.True(Same(both, StyleMixing.Synthesize(skip, StyleGenerator.Mix(a, b, first, last))));
+        foreach (var (x, y) in new[] { (convs, both), (rgbs, both), (convs, pureB), (rgbs, pureB) })
+            Assert.False(Same(x, y));
     }
 
     [Fact]

@@ -111,11 +111,17 @@ public sealed class StyleGenerator : nn.Module<Tensor, Tensor>, IGanGenerator, I
         return ws;
     }
 
-    /// <summary>ws (N,NumWs,wDim) -> images (N,3,S,S), roughly in [-1,1].</summary>
-    public Tensor Synthesize(Tensor ws)
+    /// <summary>
+    /// ws (N,NumWs,wDim) -> images (N,3,S,S), roughly in [-1,1]. <paramref name="toRgbWs"/> (same shape; default ws)
+    /// are the ws the toRGB layers read, so an analysis can mix styles in the convolutions and the toRGB outputs apart.
+    /// </summary>
+    public Tensor Synthesize(Tensor ws, Tensor? toRgbWs = null)
     {
         if (ws.dim() != 3 || ws.shape[1] != NumWs)
             throw new ArgumentException($"ws must have shape (N,{NumWs},wDim), got ({string.Join(",", ws.shape)})", nameof(ws));
+        if (toRgbWs is not null && !toRgbWs.shape.SequenceEqual(ws.shape))
+            throw new ArgumentException($"the toRGB ws must have the shape of ws ({string.Join(",", ws.shape)}), got ({string.Join(",", toRgbWs.shape)})", nameof(toRgbWs));
+        toRgbWs ??= ws;
         long n = ws.shape[0];
         var x = @const.unsqueeze(0).repeat(n, 1, 1, 1);
         Tensor? img = null;
@@ -126,7 +132,7 @@ public sealed class StyleGenerator : nn.Module<Tensor, Tensor>, IGanGenerator, I
             for (int k = 0; k < perBlock; k++, conv++) x = convs[conv].forward(x, ws.select(1, conv));
             int t = b - (_blocks - torgbs.Count); // the toRGB of this block; negative: none (the orig architecture)
             if (t < 0) continue;
-            var rgb = torgbs[t].forward(x, ws.select(1, _rgbW[t]));
+            var rgb = torgbs[t].forward(x, toRgbWs.select(1, _rgbW[t]));
             img = img is null ? rgb : nn.functional.interpolate(img, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bilinear, align_corners: false) + rgb;
         }
         return img!;
