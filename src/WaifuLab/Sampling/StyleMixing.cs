@@ -110,8 +110,7 @@ public static class StyleMixing
         for (int i = 0; i < rows; i++)
         {
             cells.Add(sideImages[i]);
-            var mixed = StyleGenerator.Mix(top, side[i].unsqueeze(0).expand(cols, -1, -1), first, last);
-            var images = Synthesize(g, mixed);
+            var images = Mixed(g, top, side[i].unsqueeze(0).expand(cols, -1, -1), first, last);
             for (int j = 0; j < cols; j++) cells.Add(images[j]);
         }
         return stack(cells).MoveToOuterDisposeScope();
